@@ -1,0 +1,71 @@
+// A decoded file event of a traced process tree, as the library hands it to
+// consumers (output writers, summary, later the provenance database).
+// Plain value type; not thread-safe to share while being mutated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fantrace {
+
+enum class EventType {
+  kExec,
+  kFork,
+  kExit,
+  kOpen,
+  kModify,
+  kClose,
+  kRename,
+  kUnlink,
+  kRmdir,
+  kMkdir,
+  kLink,
+  kSymlink,
+  kTruncate,
+  kUntraced,
+  kLost,
+};
+
+// The jsonl "type" string of an event type ("exec", "open", ...).
+const char* EventTypeName(EventType type);
+
+enum class Access { kNone, kRead, kWrite, kReadWrite };
+
+struct Event {
+  EventType type = EventType::kOpen;
+  uint64_t time_ns = 0;  // nanoseconds since the Unix epoch
+  uint32_t pid = 0;      // process id (tgid) in the initial pid namespace
+  uint32_t tid = 0;
+
+  // Paths are byte strings: absolute, lexically normalised, possibly not
+  // valid UTF-8. rename: path is the new name, from the old one. link: path
+  // is the new name, target the existing file. symlink: target is the link
+  // text as given.
+  std::string path;
+  std::string from;
+  std::string target;
+  bool path_truncated = false;  // some path of this event hit a bound
+
+  // exec
+  std::vector<std::string> argv;
+  bool argv_truncated = false;
+
+  // open / close / modify
+  Access access = Access::kNone;
+  bool created = false;
+  bool truncated = false;
+  bool written = false;       // close: the file was modified while open
+  bool regular = true;        // the file is a regular file
+  uint64_t dev = 0;           // as stat(2) reports st_dev
+  uint64_t ino = 0;
+  uint64_t size = 0;          // close
+  int64_t mtime_ns = 0;       // close, nanoseconds since the Unix epoch
+
+  uint32_t ppid = 0;          // fork
+  int exit_status = 0;        // exit: as a shell's $? (128+N for signal N)
+  std::string reason;         // untraced
+  uint64_t lost_count = 0;    // lost
+};
+
+}  // namespace fantrace

@@ -1,0 +1,101 @@
+/* The event ABI between the BPF programs (src/bpf) and the C++ decoder
+ * (src/lib/decoder.cc). Plain C, fixed-width types, explicit padding.
+ *
+ * A record is one ft_record header followed by up to FT_SLOTS byte strings
+ * laid end to end (no NULs between them); slot_len[k] gives each length.
+ * What a slot holds depends on the record type (see FT_SLOT_* below).
+ *
+ * Change this file and src/lib/decoder.cc together: both sides assert
+ * the size of the header. */
+#ifndef FANTRACE_ABI_EVENTS_H
+#define FANTRACE_ABI_EVENTS_H
+
+#ifdef __BPF__
+/* vmlinux.h already provides __u8.. __u64 */
+#else
+#include <linux/types.h>
+#endif
+
+enum ft_type {
+	FT_EXEC = 1,      /* slot0 exe path, slot1 filename as given, slot2 argv (NUL-separated) */
+	FT_FORK = 2,      /* pid = child tgid, aux = parent tgid */
+	FT_EXIT = 3,      /* aux = kernel exit code (wait status) */
+	FT_OPEN = 4,      /* slot0 path; dev, ino, size, mtime, mode, flags */
+	FT_MODIFY = 5,    /* slot0 path; dev, ino */
+	FT_CLOSE = 6,     /* slot0 path; dev, ino, size, mtime, flags & FT_F_WRITTEN */
+	FT_RENAME = 7,    /* slot0 old base dir, slot1 old name, slot2 new base dir, slot3 new name */
+	FT_UNLINK = 8,    /* slot0 base dir, slot1 name */
+	FT_RMDIR = 9,     /* slot0 base dir, slot1 name */
+	FT_MKDIR = 10,    /* slot0 base dir, slot1 name */
+	FT_LINK = 11,     /* slot0 old base, slot1 old name, slot2 new base, slot3 new name;
+	                     when FT_F_TARGET_FILE: slot0 is the resolved path of the
+	                     existing file (linkat AT_EMPTY_PATH, /proc/self/fd/N), slot1 empty */
+	FT_SYMLINK = 12,  /* slot1 link text as given (slot0 empty), slot2 new base, slot3 new name */
+	FT_TRUNCATE = 13, /* slot0 base dir, slot1 name */
+	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
+	FT_TREE_END = 15, /* internal: the last traced task has exited */
+	FT_TYPE_MAX
+};
+
+/* For path-string events (rename, unlink, ...) the kernel resolves the base
+ * directory (dirfd or cwd) from its dentry; the name is the string the task
+ * passed. An empty base with an absolute name means the task's root. */
+
+enum ft_untrace_reason {
+	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
+};
+
+/* flags */
+#define FT_F_READ        (1u << 0)  /* opened with read access */
+#define FT_F_WRITE       (1u << 1)  /* opened with write access */
+#define FT_F_CREATED     (1u << 2)  /* open created the file */
+#define FT_F_TRUNCATED   (1u << 3)  /* O_TRUNC on a regular file opened for writing */
+#define FT_F_WRITTEN     (1u << 4)  /* close: the file was modified while open */
+#define FT_F_TARGET_FILE (1u << 5)  /* link: slot0 is a resolved file path */
+#define FT_F_DIR_OP      (1u << 6)  /* rename/unlink: AT_REMOVEDIR or directory */
+#define FT_F_AT_EXIT     (1u << 7)  /* close: found open when the process exited */
+#define FT_F_ARGV_TRUNC  (1u << 8)  /* exec: argv longer than FT_ARGV_MAX */
+/* slot k was cut short (path deeper/longer than the bounds) */
+#define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
+
+#define FT_SLOTS     4
+#define FT_PATH_MAX  4096   /* a slot's bytes at most */
+#define FT_ARGV_MAX  4096   /* argv bytes kept per exec */
+
+struct ft_record {
+	__u16 type;        /* enum ft_type */
+	__u16 hdr_size;    /* sizeof(struct ft_record), for decoder checks */
+	__u32 flags;       /* FT_F_* */
+	__u64 time_ns;     /* bpf_ktime_get_boot_ns() */
+	__u32 pid;         /* tgid, initial pid namespace */
+	__u32 tid;
+	__s64 aux;         /* type-specific: ppid, exit code, reason */
+	__u64 dev;         /* kernel encoding: major << 20 | minor */
+	__u64 ino;
+	__u64 size;        /* i_size */
+	__s64 mtime_sec;
+	__u32 mtime_nsec;
+	__u32 mode;        /* i_mode */
+	__u16 slot_len[FT_SLOTS];
+	/* followed by the slot bytes */
+};
+
+#define FT_RECORD_SIZE 80
+
+#ifdef __cplusplus
+static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size");
+#else
+_Static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size");
+#endif
+
+/* Counters the BPF side keeps in its .bss (read by userspace). */
+struct ft_counters {
+	__u64 lost;          /* ring buffer reserve/output failures */
+	__u64 merged;        /* events merged away in the kernel */
+	__u64 filtered;      /* events dropped by in-kernel filters */
+	__u64 emitted;       /* records written to the ring buffer */
+	__u64 file_state_full; /* open files that could not be tracked */
+	__u64 path_truncated;  /* paths cut at a bound */
+};
+
+#endif
