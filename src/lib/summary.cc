@@ -1,0 +1,163 @@
+#include "lib/summary.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace fantrace {
+namespace {
+
+const std::string& KeyOf(const std::string& key) { return key; }
+template <typename V>
+const std::string& KeyOf(const std::pair<const std::string, V>& entry) {
+  return entry.first;
+}
+
+template <typename Node>
+std::string& MutableKeyOf(Node& node) {
+  if constexpr (requires { node.key(); }) {
+    return node.key();
+  } else {
+    return node.value();
+  }
+}
+
+// Re-keys `from` and everything under `from/` to live under `to`, replacing
+// what was there: rename(2) semantics on a sorted container of paths.
+template <typename Container>
+void MoveSubtree(Container& c, const std::string& from, const std::string& to) {
+  std::vector<typename Container::node_type> moved;
+  if (auto it = c.find(from); it != c.end()) moved.push_back(c.extract(it));
+  const std::string prefix = from + "/";
+  for (auto it = c.lower_bound(prefix); it != c.end() && KeyOf(*it).starts_with(prefix);) {
+    moved.push_back(c.extract(it++));
+  }
+  for (auto& node : moved) {
+    std::string& key = MutableKeyOf(node);
+    key = to + key.substr(from.size());
+    auto result = c.insert(std::move(node));
+    if (!result.inserted) {
+      c.erase(result.position);
+      c.insert(std::move(result.node));
+    }
+  }
+}
+
+template <typename Container>
+void EraseSubtree(Container& c, const std::string& path) {
+  c.erase(path);
+  const std::string prefix = path + "/";
+  auto first = c.lower_bound(prefix);
+  auto last = first;
+  while (last != c.end() && KeyOf(*last).starts_with(prefix)) ++last;
+  c.erase(first, last);
+}
+
+// The name d_path gives an O_TMPFILE inode before it is linked: "#<ino>".
+bool IsTmpfileName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string_view base = std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+  return base.size() > 1 && base[0] == '#' &&
+         std::all_of(base.begin() + 1, base.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string> Sorted(const std::unordered_set<std::string>& paths) {
+  std::vector<std::string> out(paths.begin(), paths.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool RealFileSystem::IsRegularFile(const std::string& path) const {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void SummaryBuilder::NoteInode(const Event& ev) {
+  if (ev.ino != 0) inode_of_[ev.path] = Inode{ev.dev, ev.ino};
+}
+
+void SummaryBuilder::MarkWritten(const std::string& path) {
+  written_.insert(path);
+  if (auto it = inode_of_.find(path); it != inode_of_.end()) written_inodes_.insert(it->second);
+}
+
+void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
+  // `to` keeps its written mark if `from` had none: the tree still replaced
+  // it, so it is still an output of the tree.
+  inode_of_.erase(to);
+  MoveSubtree(written_, from, to);
+  MoveSubtree(inode_of_, from, to);
+}
+
+void SummaryBuilder::Link(const std::string& target, const std::string& path) {
+  auto inode = inode_of_.find(target);
+  bool target_written =
+      written_.contains(target) || (inode != inode_of_.end() && written_inodes_.contains(inode->second));
+  if (inode != inode_of_.end()) inode_of_[path] = inode->second;
+  if (target_written) written_.insert(path);
+}
+
+void SummaryBuilder::Remove(const std::string& path) {
+  EraseSubtree(written_, path);
+  EraseSubtree(inode_of_, path);
+}
+
+void SummaryBuilder::Add(const Event& ev) {
+  ++events_[static_cast<size_t>(ev.type)];
+  switch (ev.type) {
+    case EventType::kExec:
+      pids_.insert(ev.pid);
+      executed_.insert(ev.path);
+      break;
+    case EventType::kFork:
+      pids_.insert(ev.pid);
+      pids_.insert(ev.ppid);
+      break;
+    case EventType::kExit: pids_.insert(ev.pid); break;
+    case EventType::kOpen:
+      NoteInode(ev);
+      if (!ev.regular) break;
+      if (ev.access == Access::kRead || ev.access == Access::kReadWrite) read_.insert(ev.path);
+      if (ev.created || ev.truncated || IsTmpfileName(ev.path)) MarkWritten(ev.path);
+      break;
+    case EventType::kModify:
+      NoteInode(ev);
+      if (ev.regular) MarkWritten(ev.path);
+      break;
+    case EventType::kClose:
+      NoteInode(ev);
+      if (ev.regular && ev.written) MarkWritten(ev.path);
+      break;
+    case EventType::kTruncate: MarkWritten(ev.path); break;
+    case EventType::kRename: Rename(ev.from, ev.path); break;
+    case EventType::kLink: Link(ev.target, ev.path); break;
+    case EventType::kUnlink:
+      deleted_.insert(ev.path);
+      Remove(ev.path);
+      break;
+    case EventType::kRmdir: Remove(ev.path); break;
+    case EventType::kLost: lost_ += ev.lost_count; break;
+    case EventType::kMkdir:
+    case EventType::kSymlink:
+    case EventType::kUntraced: break;
+  }
+}
+
+Summary SummaryBuilder::Finish(const FileSystem& fs) const {
+  Summary s;
+  s.lost = lost_;
+  s.processes = pids_.size();
+  s.events = events_;
+  s.read = Sorted(read_);
+  s.deleted = Sorted(deleted_);
+  s.executed = Sorted(executed_);
+  for (const std::string& path : written_) {
+    if (fs.IsRegularFile(path)) s.written.push_back(path);
+  }
+  return s;
+}
+
+}  // namespace fantrace

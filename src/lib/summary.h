@@ -1,0 +1,83 @@
+// What a traced tree did, in one value: which files it read, wrote, deleted
+// and executed, fed the event stream in order. The interesting part is
+// "written": build tools write a temporary name and rename it into place
+// (sed -i, gcc -o, git objects via link), so the builder follows renames,
+// links and unlinks and reports only the final names that still exist as
+// regular files. Not thread-safe; one builder per trace.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "fantrace/event.h"
+
+namespace fantrace {
+
+inline constexpr size_t kEventTypeCount = static_cast<size_t>(EventType::kLost) + 1;
+
+struct Summary {
+  int exit_code = 0;                               // set by the caller: the traced command's $?
+  uint64_t lost = 0;                               // events the kernel could not deliver
+  uint64_t processes = 0;                          // distinct pids that exec'd, forked or exited
+  std::array<uint64_t, kEventTypeCount> events{};  // indexed by EventType
+  // Sorted, unique, absolute byte-string paths.
+  std::vector<std::string> read;
+  std::vector<std::string> written;
+  std::vector<std::string> deleted;
+  std::vector<std::string> executed;
+};
+
+// The one question the summary asks the world, so tests can answer it.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // True if `path` names a regular file now (not following a final symlink).
+  virtual bool IsRegularFile(const std::string& path) const = 0;
+};
+
+// lstat(2).
+class RealFileSystem final : public FileSystem {
+ public:
+  bool IsRegularFile(const std::string& path) const override;
+};
+
+class SummaryBuilder {
+ public:
+  void Add(const Event& ev);
+  // Written paths are filtered through `fs`: a file written and later
+  // removed by a tool the tracer could not see is not an output.
+  Summary Finish(const FileSystem& fs) const;
+
+ private:
+  struct Inode {
+    uint64_t dev = 0;
+    uint64_t ino = 0;
+    auto operator<=>(const Inode&) const = default;
+  };
+
+  void NoteInode(const Event& ev);
+  void MarkWritten(const std::string& path);
+  void Rename(const std::string& from, const std::string& to);
+  void Link(const std::string& target, const std::string& path);
+  void Remove(const std::string& path);
+
+  uint64_t lost_ = 0;
+  std::array<uint64_t, kEventTypeCount> events_{};
+  std::unordered_set<uint32_t> pids_;
+  std::unordered_set<std::string> read_;
+  std::unordered_set<std::string> deleted_;
+  std::unordered_set<std::string> executed_;
+  // Ordered, so a directory rename can move everything under it.
+  std::set<std::string> written_;
+  // The inode each path last named, learnt from open/modify/close, so a link
+  // whose target path differs from the written one still matches.
+  std::map<std::string, Inode> inode_of_;
+  std::set<Inode> written_inodes_;
+};
+
+}  // namespace fantrace

@@ -1,0 +1,179 @@
+#include "lib/summary.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace fantrace {
+namespace {
+
+using Paths = std::vector<std::string>;
+
+// The files that exist at the end of the trace, by name.
+class FakeFileSystem final : public FileSystem {
+ public:
+  explicit FakeFileSystem(std::set<std::string> files) : files_(std::move(files)) {}
+  bool IsRegularFile(const std::string& path) const override { return files_.contains(path); }
+
+ private:
+  std::set<std::string> files_;
+};
+
+Event Open(std::string path, Access access, bool created = false, bool truncated = false, uint64_t ino = 0) {
+  Event ev;
+  ev.type = EventType::kOpen;
+  ev.path = std::move(path);
+  ev.access = access;
+  ev.created = created;
+  ev.truncated = truncated;
+  ev.dev = 1;
+  ev.ino = ino;
+  return ev;
+}
+
+Event PathEvent(EventType type, std::string path) {
+  Event ev;
+  ev.type = type;
+  ev.path = std::move(path);
+  return ev;
+}
+
+Event Close(std::string path, bool written) {
+  Event ev = PathEvent(EventType::kClose, std::move(path));
+  ev.written = written;
+  return ev;
+}
+
+Event TwoPath(EventType type, std::string other, std::string path) {
+  Event ev = PathEvent(type, std::move(path));
+  (type == EventType::kRename ? ev.from : ev.target) = std::move(other);
+  return ev;
+}
+
+Summary Summarize(const std::vector<Event>& events, std::set<std::string> existing) {
+  SummaryBuilder b;
+  for (const Event& ev : events) b.Add(ev);
+  return b.Finish(FakeFileSystem(std::move(existing)));
+}
+
+TEST(Summary, SedInPlaceWritesOnlyTheFinalName) {
+  Summary s = Summarize({Open("/w/f", Access::kRead), Open("/w/sedAbc", Access::kWrite, /*created=*/true),
+                         PathEvent(EventType::kModify, "/w/sedAbc"), Close("/w/sedAbc", true),
+                         TwoPath(EventType::kRename, "/w/sedAbc", "/w/f")},
+                        {"/w/f"});
+  EXPECT_EQ(s.written, Paths{"/w/f"});
+  EXPECT_EQ(s.read, Paths{"/w/f"});
+  EXPECT_TRUE(s.deleted.empty());
+}
+
+TEST(Summary, DirectoryRenameMovesEverythingUnderIt) {
+  Summary s =
+      Summarize({Open("/o/tmp/a", Access::kWrite, true), Open("/o/tmp/sub/b", Access::kWrite, false, true),
+                 Open("/o/tmpx", Access::kWrite, true),  // a sibling, not under /o/tmp/
+                 TwoPath(EventType::kRename, "/o/tmp", "/o/final")},
+                {"/o/final/a", "/o/final/sub/b", "/o/tmpx"});
+  EXPECT_EQ(s.written, (Paths{"/o/final/a", "/o/final/sub/b", "/o/tmpx"}));
+}
+
+TEST(Summary, UnlinkedTempIsDeletedNotWritten) {
+  Summary s = Summarize({Open("/t/cc1.s", Access::kWrite, true), Close("/t/cc1.s", true),
+                         PathEvent(EventType::kUnlink, "/t/cc1.s")},
+                        {});
+  EXPECT_TRUE(s.written.empty());
+  EXPECT_EQ(s.deleted, Paths{"/t/cc1.s"});
+}
+
+TEST(Summary, UnlinkForgetsTheWriteEvenIfTheNameReturns) {
+  // Someone else recreates the name; the tree did not write the new file.
+  Summary s =
+      Summarize({Open("/t/x", Access::kWrite, true), PathEvent(EventType::kUnlink, "/t/x")}, {"/t/x"});
+  EXPECT_TRUE(s.written.empty());
+}
+
+TEST(Summary, OpenForWriteAloneIsNotAWrite) {
+  Summary s = Summarize({Open("/d/log", Access::kWrite), Close("/d/log", false)}, {"/d/log"});
+  EXPECT_TRUE(s.written.empty());
+  EXPECT_TRUE(s.read.empty());
+}
+
+TEST(Summary, ModifyTruncateAndWrittenCloseAreWrites) {
+  Summary s =
+      Summarize({Open("/m", Access::kWrite), PathEvent(EventType::kModify, "/m"),
+                 PathEvent(EventType::kTruncate, "/t"), Open("/c", Access::kReadWrite), Close("/c", true)},
+                {"/m", "/t", "/c"});
+  EXPECT_EQ(s.written, (Paths{"/c", "/m", "/t"}));
+  EXPECT_EQ(s.read, Paths{"/c"});
+}
+
+TEST(Summary, WrittenFilesMustExistAsRegularFilesAtTheEnd) {
+  Summary s =
+      Summarize({Open("/gone", Access::kWrite, true), Open("/here", Access::kWrite, true)}, {"/here"});
+  EXPECT_EQ(s.written, Paths{"/here"});
+}
+
+TEST(Summary, TmpfileLinkedIntoPlace) {
+  // open(dir, O_TMPFILE) shows as "/d/#<ino>"; linkat(AT_EMPTY_PATH) names it.
+  // The open has no O_CREAT, but a fresh tmpfile is new content all the same.
+  Summary s = Summarize({Open("/d/#5678", Access::kWrite, false, false, 5678),
+                         TwoPath(EventType::kLink, "/d/#5678", "/d/final"),
+                         Open("/d/#12ab", Access::kWrite),  // not a tmpfile name
+                         TwoPath(EventType::kLink, "/d/#12ab", "/d/other")},
+                        {"/d/final", "/d/other"});
+  EXPECT_EQ(s.written, Paths{"/d/final"});
+}
+
+TEST(Summary, LinkOfAWrittenFileIsWritten) {
+  // git: write a temp object, link it to its hash name, unlink the temp.
+  Summary s = Summarize(
+      {Open("/r/.git/objects/tmp_obj_X", Access::kReadWrite, true), Close("/r/.git/objects/tmp_obj_X", true),
+       TwoPath(EventType::kLink, "/r/.git/objects/tmp_obj_X", "/r/.git/objects/ab/cdef"),
+       PathEvent(EventType::kUnlink, "/r/.git/objects/tmp_obj_X"),
+       TwoPath(EventType::kLink, "/r/unrelated", "/r/alias")},
+      {"/r/.git/objects/ab/cdef", "/r/alias"});
+  EXPECT_EQ(s.written, Paths{"/r/.git/objects/ab/cdef"});
+  EXPECT_EQ(s.deleted, Paths{"/r/.git/objects/tmp_obj_X"});
+}
+
+TEST(Summary, LinkMatchesByInodeWhenNamesDiffer) {
+  // The write is seen under one name, the link names the inode by another.
+  Summary s = Summarize(
+      {Open("/d/a", Access::kWrite, true, false, 9), Open("/mnt/d/a", Access::kRead, false, false, 9),
+       TwoPath(EventType::kLink, "/mnt/d/a", "/mnt/d/b")},
+      {"/d/a", "/mnt/d/b"});
+  EXPECT_EQ(s.written, (Paths{"/d/a", "/mnt/d/b"}));
+}
+
+TEST(Summary, ReadsSkipNonRegularFiles) {
+  Event dir = Open("/etc", Access::kRead);
+  dir.regular = false;
+  Summary s = Summarize({dir, Open("/etc/passwd", Access::kRead), Open("/etc/passwd", Access::kRead)}, {});
+  EXPECT_EQ(s.read, Paths{"/etc/passwd"});
+}
+
+TEST(Summary, CountsProcessesExecsLostAndEvents) {
+  Event exec = PathEvent(EventType::kExec, "/bin/sh");
+  exec.pid = 10;
+  Event fork = PathEvent(EventType::kFork, "");
+  fork.pid = 11;
+  fork.ppid = 10;
+  Event exec2 = PathEvent(EventType::kExec, "/bin/cat");
+  exec2.pid = 11;
+  Event exit = PathEvent(EventType::kExit, "");
+  exit.pid = 11;
+  Event lost = PathEvent(EventType::kLost, "");
+  lost.lost_count = 7;
+  Event lost2 = lost;
+  lost2.lost_count = 3;
+  Summary s = Summarize({exec, fork, exec2, exit, lost, lost2, exec}, {});
+  EXPECT_EQ(s.processes, 2u);
+  EXPECT_EQ(s.executed, (Paths{"/bin/cat", "/bin/sh"}));
+  EXPECT_EQ(s.lost, 10u);
+  EXPECT_EQ(s.events[static_cast<size_t>(EventType::kExec)], 3u);
+  EXPECT_EQ(s.events[static_cast<size_t>(EventType::kLost)], 2u);
+  EXPECT_EQ(s.events[static_cast<size_t>(EventType::kOpen)], 0u);
+}
+
+}  // namespace
+}  // namespace fantrace
