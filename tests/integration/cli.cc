@@ -1,0 +1,189 @@
+// The fantrace command line: exit statuses of its own failures, where the
+// output goes, the output formats, and attaching to a running process.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "harness.h"
+
+namespace fantrace::itest {
+namespace {
+
+std::vector<std::string> Lines(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    size_t end = std::min(text.find('\n'), text.size());
+    lines.emplace_back(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return lines;
+}
+
+bool HasLine(std::string_view text, std::string_view line) {
+  std::vector<std::string> lines = Lines(text);
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+// The lines of `text` that look like jsonl records, parsed.
+std::vector<Json> JsonLines(std::string_view text) {
+  std::string records;
+  for (const std::string& line : Lines(text))
+    if (line.starts_with("{\"")) records += line + "\n";
+  std::string error;
+  std::optional<std::vector<Json>> events = ParseJsonl(records, &error);
+  if (!events) ADD_FAILURE() << error;
+  return events.value_or(std::vector<Json>{});
+}
+
+TEST(Cli, HelpNamesTheCommands) {
+  Trace t = RunFantrace({"--help"});
+  EXPECT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("run"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("attach"), std::string::npos) << t.out;
+}
+
+TEST(Cli, MissingCommandExits127WithOneLine) {
+  FANTRACE_REQUIRE_ROOT();
+  for (std::string command : {"/nonexistent/fantrace-no-such-command", "fantrace-no-such-command"}) {
+    Trace t = RunFantrace({"run", "--", command});
+    EXPECT_EQ(t.status, 127) << command << ": " << t.err;
+    EXPECT_EQ(Lines(t.err).size(), 1u) << t.err;
+    EXPECT_NE(t.err.find(command), std::string::npos) << "the message names the command: " << t.err;
+  }
+}
+
+TEST(Cli, BadUsageExits2WithoutRunningTheCommand) {
+  TempDir dir;
+  std::string marker = dir / "ran";
+  const std::vector<std::vector<std::string>> bad_options{
+      {"--no-such-option"}, {"--format", "yaml"}, {"--buffer-size", "lots"}};
+  for (const std::vector<std::string>& options : bad_options) {
+    std::vector<std::string> args{"run"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", Prog("write_file"), marker});
+    Trace t = RunFantrace(args);
+    EXPECT_EQ(t.status, 2) << options[0] << ": " << t.err;
+    EXPECT_FALSE(t.err.empty()) << options[0];
+    EXPECT_FALSE(std::filesystem::exists(marker)) << options[0] << " still ran the command";
+  }
+  EXPECT_EQ(RunFantrace({"run"}).status, 2) << "run without a command";
+  EXPECT_EQ(RunFantrace({"no-such-verb"}).status, 2);
+}
+
+TEST(Cli, UnwritableOutputExits2WithOneLine) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string marker = dir / "ran";
+  Trace t = RunFantrace({"run", "-o", dir / "missing-dir/trace.jsonl", "--", Prog("write_file"),
+                         marker});
+  EXPECT_EQ(t.status, 2) << t.err;
+  EXPECT_EQ(Lines(t.err).size(), 1u) << t.err;
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "the command ran without a place for its trace";
+}
+
+TEST(Cli, OutputFileHoldsTheTraceAndIsNotPartOfIt) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string trace_file = dir / "trace.jsonl";
+  std::string file = dir / "file";
+  Trace t = RunFantrace({"run", "--format", "jsonl", "-o", trace_file, "--", Prog("write_file"),
+                         file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.out, "");
+  EXPECT_TRUE(JsonLines(t.err).empty()) << "no records on stderr: " << t.err;
+  EXPECT_FALSE(t.err.empty()) << "the human summary goes to stderr";
+  std::string error;
+  std::optional<std::vector<Json>> events = ParseJsonl(ReadFile(trace_file), &error);
+  ASSERT_TRUE(events) << error;
+  Trace parsed{t.status, {}, {}, ReadFile(trace_file), *events};
+  EXPECT_EQ(parsed.ListedUnder("written", dir.path()), Paths{file})
+      << "fantrace's own output file is not the traced command's";
+}
+
+TEST(Cli, DashWritesTheTraceToStdout) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  Trace t = RunFantrace({"run", "--format", "jsonl", "-o", "-", "--", Prog("write_file"),
+                         dir / "file"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  t.events = JsonLines(t.out);
+  EXPECT_EQ(Lines(t.out).size(), t.events.size()) << "stdout holds only records";
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "file"});
+}
+
+TEST(Cli, TraceGoesToStderrByDefault) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  Trace t = RunFantrace({"run", "--format", "jsonl", "--", Prog("write_file"), dir / "file"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.out, "");
+  t.events = JsonLines(t.err);
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "file"});
+}
+
+// fsatrace's format: one operation a line, "w|path", "r|path", "m|to|from".
+TEST(Cli, FsatraceFormat) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string input = dir / "input", out = dir / "out", moved = dir / "moved";
+  WriteFile(input, "x\n");
+  Trace t = RunFantrace({"run", "--format", "fsatrace", "-o", "-", "--", "/bin/sh", "-c",
+                         "cat " + input + " > " + out + " && mv " + out + " " + moved});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_TRUE(HasLine(t.out, "r|" + input)) << t.out;
+  EXPECT_TRUE(HasLine(t.out, "w|" + out) || HasLine(t.out, "w|" + moved)) << t.out;
+  EXPECT_TRUE(HasLine(t.out, "m|" + moved + "|" + out)) << t.out;
+  for (const std::string& line : Lines(t.out)) {
+    bool well_formed = line.size() > 2 && line[1] == '|' &&
+                       std::string_view("rwmdtq").find(line[0]) != std::string_view::npos;
+    EXPECT_TRUE(well_formed) << "not an fsatrace line: " << line;
+  }
+}
+
+TEST(Cli, TextFormatNamesTheFiles) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  Trace t = RunFantrace({"run", "--format", "text", "-o", "-", "--", Prog("write_file"),
+                         dir / "file"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find(dir / "file"), std::string::npos) << t.out;
+  EXPECT_TRUE(JsonLines(t.out).empty()) << t.out;
+}
+
+// tick_until_stop writes DIR/tick_N every 50 ms. Attaching takes some
+// time, so the trace holds the ticks from some N on, with no gap after it.
+TEST(Cli, AttachFollowsARunningProcess) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  Process target({Prog("tick_until_stop"), dir.path()});
+  FantraceRun attach("attach", {std::to_string(target.pid())});
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  WriteFile(dir / "stop", "");
+  ASSERT_EQ(target.Wait().status, 0);
+  Trace t = attach.Finish();
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  int ticks = 0;
+  while (std::filesystem::exists(dir / ("tick_" + std::to_string(ticks)))) ++ticks;
+  Paths written = t.ListedUnder("written", dir.path());
+  ASSERT_FALSE(written.empty()) << "no tick traced in 3 s\n" << t.err;
+  int first = ticks;
+  while (first > 0 && std::binary_search(written.begin(), written.end(),
+                                         dir / ("tick_" + std::to_string(first - 1))))
+    --first;
+  Paths expected;
+  for (int i = first; i < ticks; ++i) expected.push_back(dir / ("tick_" + std::to_string(i)));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(written, expected) << "every tick from the first traced one to the last";
+  std::vector<Json> exits = t.EventsOf("exit", target.pid());
+  ASSERT_EQ(exits.size(), 1u) << t.jsonl;
+  EXPECT_EQ(exits[0]["status"], 0);
+}
+
+}  // namespace
+}  // namespace fantrace::itest

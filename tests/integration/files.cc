@@ -1,0 +1,187 @@
+// What the tracer reports about the files one process creates, reads,
+// writes, renames, maps, truncates and deletes.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace fantrace::itest {
+namespace {
+
+// `sh -c SCRIPT`: a shell builds the scenario from coreutils.
+Trace TraceShell(const std::string& script) { return TraceRun({"/bin/sh", "-c", script}); }
+
+TEST(Files, NewFileIsCreatedAndWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "new";
+  Trace t = TraceRun({Prog("write_file"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{});
+  std::vector<Json> opens = t.EventsAt("open", file);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "write");
+  EXPECT_EQ(opens[0]["created"], true);
+  struct stat st = Stat(file);
+  EXPECT_EQ(opens[0]["dev"], st.st_dev);
+  EXPECT_EQ(opens[0]["ino"], st.st_ino);
+  std::vector<Json> closes = t.EventsAt("close", file);
+  ASSERT_EQ(closes.size(), 1u) << t.jsonl;
+  EXPECT_EQ(closes[0]["written"], true);
+  EXPECT_EQ(closes[0]["size"], file.size()) << "write_file writes the file's own name";
+}
+
+TEST(Files, ReadFileIsReadNotWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "input";
+  WriteFile(file, "some input\n");
+  Trace t = TraceRun({"cat", file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.out, "some input\n") << "the command's stdout passes through";
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{file});
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
+  std::vector<Json> opens = t.EventsAt("open", file);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "read");
+  EXPECT_EQ(opens[0]["created"], false);
+  EXPECT_EQ(opens[0]["truncated"], false);
+}
+
+// sed -i writes DIR/sedXXXXXX, then renames it over the file.
+TEST(Files, SedInPlaceReportsOnlyTheFinalName) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "config";
+  WriteFile(file, "alpha\n");
+  Trace t = TraceRun({"sed", "-i", "s/alpha/beta/", file});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_EQ(ReadFile(file), "beta\n");
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{file});
+  EXPECT_EQ(t.ListedUnder("deleted", dir.path()), Paths{});
+  std::vector<Json> renames = t.Events("rename");
+  ASSERT_EQ(renames.size(), 1u) << t.jsonl;
+  EXPECT_EQ(renames[0]["path"], file);
+  std::string from = renames[0].value("from", "");
+  EXPECT_TRUE(IsUnder(from, dir.path()) && from.starts_with(dir / "sed")) << from;
+}
+
+TEST(Files, SharedWritableMappingIsAModification) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "mapped";
+  WriteFile(file, std::string(4096, '.'));
+  Trace t = TraceRun({Prog("mmap_write"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_TRUE(ReadFile(file).starts_with("mapped"));
+
+  EXPECT_FALSE(t.EventsAt("modify", file).empty()) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  std::vector<Json> opens = t.EventsAt("open", file);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "readwrite");
+  EXPECT_EQ(opens[0]["created"], false);
+  EXPECT_EQ(opens[0]["truncated"], false);
+}
+
+TEST(Files, TruncateByPath) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "long";
+  WriteFile(file, "0123456789");
+  Trace t = TraceRun({Prog("truncate_path"), file, "3"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_EQ(ReadFile(file), "012");
+
+  EXPECT_EQ(t.EventsAt("truncate", file).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+}
+
+TEST(Files, OpenedForWritingButNeverWrittenIsNotWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "untouched";
+  WriteFile(file, "keep\n");
+  Trace t = TraceRun({Prog("open_no_write"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> opens = t.EventsAt("open", file);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "write");
+  EXPECT_EQ(opens[0]["created"], false);
+  EXPECT_EQ(opens[0]["truncated"], false);
+  for (const Json& close : t.EventsAt("close", file)) EXPECT_EQ(close["written"], false);
+  EXPECT_TRUE(t.EventsAt("modify", file).empty()) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
+}
+
+TEST(Files, UnlinkedTempFileIsDeletedNotWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string temp = dir / "scratch";
+  Trace t = TraceShell("echo data > " + temp + " && rm " + temp);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.EventsAt("unlink", temp).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("deleted", dir.path()), Paths{temp});
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
+}
+
+TEST(Files, ShellRedirectionIsWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string out = dir / "out";
+  Trace t = TraceShell("echo hi > " + out);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{out});
+  std::vector<Json> opens = t.EventsAt("open", out);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "write");
+  EXPECT_EQ(opens[0]["created"], true);
+}
+
+TEST(Files, TmpfileLinkedIntoPlaceIsWrittenUnderItsName) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string linked = dir / "linked";
+  Trace t = TraceRun({Prog("tmpfile_link"), dir.path(), "linked"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_EQ(ReadFile(linked), "tmpfile\n");
+
+  EXPECT_EQ(t.EventsAt("link", linked).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{linked});
+}
+
+TEST(Files, HardLinkOfAWrittenFileIsWrittenToo) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string original = dir / "original";
+  std::string alias = dir / "alias";
+  Trace t = TraceShell("echo x > " + original + " && ln " + original + " " + alias);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> links = t.EventsAt("link", alias);
+  ASSERT_EQ(links.size(), 1u) << t.jsonl;
+  EXPECT_EQ(links[0]["target"], original);
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), (Paths{alias, original}));
+}
+
+TEST(Files, MkdirAndRmdir) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string sub = dir / "sub";
+  Trace t = TraceShell("mkdir " + sub + " && rmdir " + sub);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.EventsAt("mkdir", sub).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.EventsAt("rmdir", sub).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
+}
+
+}  // namespace
+}  // namespace fantrace::itest

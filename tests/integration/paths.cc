@@ -1,0 +1,150 @@
+// How paths are reported: absolute and canonical whatever the process
+// passed (relative names, dirfds, symlinks, mount points), and byte-exact
+// for names that are awkward in JSON.
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "harness.h"
+
+namespace fantrace::itest {
+namespace {
+
+// A mount on `target` for the length of a test; detached on destruction.
+class ScopedMount {
+ public:
+  ScopedMount(const std::string& source, const std::string& target, const char* fstype,
+              unsigned long flags)
+      : target_(target) {
+    std::filesystem::create_directory(target);
+    mounted_ = mount(source.c_str(), target.c_str(), fstype, flags, nullptr) == 0;
+    if (!mounted_) ADD_FAILURE() << "mount " << target << ": " << strerror(errno);
+  }
+  ~ScopedMount() {
+    if (mounted_) umount2(target_.c_str(), MNT_DETACH);
+  }
+  ScopedMount(const ScopedMount&) = delete;
+  ScopedMount& operator=(const ScopedMount&) = delete;
+
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::string target_;
+  bool mounted_ = false;
+};
+
+TEST(Paths, RelativeAndDirfdNamesAreAbsolute) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "sub");
+  std::filesystem::create_directory(dir / "d");
+  Trace t = TraceRun({Prog("relative_open"), dir.path()});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  Paths expected{dir / "d/y", dir / "sub/x", dir / "z"};
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), expected);
+  for (const std::string& path : expected)
+    EXPECT_EQ(t.EventsAt("open", path).size(), 1u) << path << "\n" << t.jsonl;
+}
+
+TEST(Paths, OpeningThroughASymlinkReportsTheTarget) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir / "real", "content\n");
+  std::filesystem::create_symlink("real", dir / "link");
+  Trace t = TraceRun({"cat", dir / "link"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{dir / "real"});
+  EXPECT_EQ(t.EventsAt("open", dir / "real").size(), 1u) << t.jsonl;
+  EXPECT_TRUE(t.EventsAt("open", dir / "link").empty()) << t.jsonl;
+}
+
+TEST(Paths, WritingThroughASymlinkedDirectoryReportsTheRealDirectory) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "realdir");
+  std::filesystem::create_directory_symlink(dir / "realdir", dir / "linkdir");
+  Trace t = TraceRun({Prog("write_file"), dir / "linkdir/file"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "realdir/file"});
+}
+
+TEST(Paths, SymlinkCreationReportsTheLinkText) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string link = dir / "newlink";
+  Trace t = TraceRun({"ln", "-s", "some/../relative target", link});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> symlinks = t.EventsAt("symlink", link);
+  ASSERT_EQ(symlinks.size(), 1u) << t.jsonl;
+  EXPECT_EQ(symlinks[0]["target"], "some/../relative target") << "the link text, unresolved";
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{}) << "a symlink is not a regular file";
+}
+
+TEST(Paths, FilesOnATmpfsMount) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string mnt = dir / "mnt";
+  ScopedMount tmpfs("tmpfs", mnt, "tmpfs", 0);
+  ASSERT_TRUE(tmpfs.mounted());
+  WriteFile(mnt + "/input", "on tmpfs\n");
+  std::string output = mnt + "/output";
+  Trace t = TraceRun({"cp", mnt + "/input", output});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{mnt + "/input"});
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{output});
+  std::vector<Json> opens = t.EventsAt("open", output);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  struct stat st = Stat(output);
+  EXPECT_EQ(opens[0]["dev"], st.st_dev) << "tmpfs has its own device number";
+  EXPECT_EQ(opens[0]["ino"], st.st_ino);
+}
+
+// A bind mount shows the same files at a second place; the kernel's dentry
+// path is the one the process used.
+TEST(Paths, FilesThroughABindMount) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "source");
+  std::string view = dir / "view";
+  ScopedMount bind(dir / "source", view, nullptr, MS_BIND);
+  ASSERT_TRUE(bind.mounted());
+  Trace t = TraceRun({Prog("write_file"), view + "/file"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_TRUE(std::filesystem::exists(dir / "source/file"));
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{view + "/file"});
+}
+
+TEST(Paths, AwkwardNamesRoundTripByteForByte) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  const Paths names{"new\nline", "double\"quote", "back\\slash", "\xff\xfe",
+                    "tab\tbell\x07", "caf\xc3\xa9", "mixed\xc3\xa9\xe9"};
+  Paths paths;
+  for (const std::string& name : names) paths.push_back(dir / name);
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> command{Prog("write_file")};
+  command.insert(command.end(), paths.begin(), paths.end());
+  Trace t = TraceRun(command);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), paths);
+  for (const std::string& path : paths)
+    EXPECT_EQ(t.EventsAt("open", path).size(), 1u) << path << "\n" << t.jsonl;
+  bool escaped = t.jsonl.find("\\udcff\\udcfe") != std::string::npos ||
+                 t.jsonl.find("\\uDCFF\\uDCFE") != std::string::npos;
+  EXPECT_TRUE(escaped) << "bytes that are not UTF-8 are written as surrogate escapes";
+}
+
+}  // namespace
+}  // namespace fantrace::itest

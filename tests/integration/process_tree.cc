@@ -1,0 +1,129 @@
+// Following the process tree: children, threads, orphans that outlive their
+// parents, exec, and exit statuses.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "harness.h"
+
+namespace fantrace::itest {
+namespace {
+
+// The pid of the one process that exec'd `path`; -1 (and a failure) if not one.
+long ExecPid(const Trace& t, const std::string& path) {
+  std::vector<Json> execs = t.EventsAt("exec", path);
+  if (execs.size() != 1) {
+    ADD_FAILURE() << execs.size() << " exec events for " << path << "\n" << t.jsonl;
+    return -1;
+  }
+  return execs[0].value("pid", -1L);
+}
+
+// The pid that opened `path`; -1 (and a failure) unless there is one open.
+long OpenerPid(const Trace& t, const std::string& path) {
+  std::vector<Json> opens = t.EventsAt("open", path);
+  if (opens.size() != 1) {
+    ADD_FAILURE() << opens.size() << " open events for " << path << "\n" << t.jsonl;
+    return -1;
+  }
+  return opens[0].value("pid", -1L);
+}
+
+TEST(ProcessTree, ForkedChildWriteAndExitStatus) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "from_child";
+  Trace t = TraceRun({Prog("fork_child"), file, "7"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  long parent = ExecPid(t, Prog("fork_child"));
+  long child = OpenerPid(t, file);
+  EXPECT_NE(child, parent);
+  std::vector<Json> forks = t.EventsOf("fork", child);
+  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
+  EXPECT_EQ(forks[0]["ppid"], parent);
+  std::vector<Json> exits = t.EventsOf("exit", child);
+  ASSERT_EQ(exits.size(), 1u) << t.jsonl;
+  EXPECT_EQ(exits[0]["status"], 7);
+  EXPECT_EQ(t.Summary()["processes"], 2);
+}
+
+TEST(ProcessTree, ThreadWriteBelongsToItsProcess) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "from_thread";
+  Trace t = TraceRun({Prog("thread_write"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  std::vector<Json> opens = t.EventsAt("open", file);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["pid"], ExecPid(t, Prog("thread_write")));
+  EXPECT_NE(opens[0]["tid"], opens[0]["pid"]) << "the write came from the second thread";
+  EXPECT_TRUE(t.Events("fork").empty()) << "a thread is not a new process\n" << t.jsonl;
+  EXPECT_EQ(t.Summary()["processes"], 1);
+}
+
+TEST(ProcessTree, WaitsForAnOrphanedGrandchild) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "late";
+  Trace t = TraceRun({Prog("double_fork"), file, "700"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_TRUE(std::filesystem::exists(file)) << "fantrace returned before the grandchild wrote";
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  long top = ExecPid(t, Prog("double_fork"));
+  long grandchild = OpenerPid(t, file);
+  std::vector<Json> grandchild_forks = t.EventsOf("fork", grandchild);
+  ASSERT_EQ(grandchild_forks.size(), 1u) << t.jsonl;
+  long child = grandchild_forks[0].value("ppid", -1L);
+  std::vector<Json> child_forks = t.EventsOf("fork", child);
+  ASSERT_EQ(child_forks.size(), 1u) << t.jsonl;
+  EXPECT_EQ(child_forks[0]["ppid"], top);
+
+  std::vector<Json> top_exits = t.EventsOf("exit", top);
+  std::vector<Json> grandchild_exits = t.EventsOf("exit", grandchild);
+  ASSERT_EQ(top_exits.size(), 1u) << t.jsonl;
+  ASSERT_EQ(grandchild_exits.size(), 1u) << t.jsonl;
+  EXPECT_EQ(grandchild_exits[0]["status"], 0);
+  EXPECT_GT(grandchild_exits[0]["time"], top_exits[0]["time"]) << "the grandchild outlived the top";
+  EXPECT_EQ(t.Summary()["processes"], 3);
+  EXPECT_EQ(t.Summary()["exit_code"], 0) << "the exit code is the top process's";
+}
+
+TEST(ProcessTree, ExecReportsResolvedPathAndArgv) {
+  FANTRACE_REQUIRE_ROOT();
+  // /bin is a symlink to usr/bin on merged-/usr systems; the exec path is resolved.
+  std::string echo = Canonical("/bin/echo");
+  Trace t = TraceRun({"/bin/sh", "-c", "/bin/echo hello 'two words'; true"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.out, "hello two words\n");
+
+  std::vector<Json> execs = t.EventsAt("exec", echo);
+  ASSERT_EQ(execs.size(), 1u) << t.jsonl;
+  EXPECT_EQ(execs[0]["argv"], Json({"/bin/echo", "hello", "two words"}));
+  std::vector<Json> forks = t.EventsOf("fork", execs[0].value("pid", -1L));
+  ASSERT_EQ(forks.size(), 1u) << "the shell forked before exec\n" << t.jsonl;
+  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Canonical("/bin/sh")));
+  EXPECT_TRUE(t.Lists("executed", echo)) << t.Summary().dump();
+}
+
+TEST(ProcessTree, ExitStatusPassesThrough) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = TraceRun({"/bin/sh", "-c", "exit 3"});
+  EXPECT_EQ(t.status, 3) << t.err;
+  EXPECT_EQ(t.Summary()["exit_code"], 3);
+}
+
+TEST(ProcessTree, DeathBySignalIs128PlusSignal) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = TraceRun({"/bin/sh", "-c", "kill -TERM $$"});
+  EXPECT_EQ(t.status, 128 + SIGTERM) << t.err;
+  EXPECT_EQ(t.Summary()["exit_code"], 128 + SIGTERM);
+}
+
+}  // namespace
+}  // namespace fantrace::itest
