@@ -1,0 +1,74 @@
+#include "cli/format.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "cli/format_fsatrace.h"
+#include "cli/format_jsonl.h"
+#include "cli/format_text.h"
+
+namespace fantrace::cli {
+namespace {
+
+Error WriteError() { return MakeError(fmt::format("cannot write output: {}", std::strerror(errno))); }
+
+}  // namespace
+
+Result<std::unique_ptr<EventWriter>> MakeWriter(std::string_view format, FILE* out) {
+  std::unique_ptr<EventWriter> writer;
+  if (format == "text") {
+    writer = std::make_unique<TextWriter>(out);
+  } else if (format == "jsonl") {
+    writer = std::make_unique<JsonlWriter>(out);
+  } else if (format == "fsatrace") {
+    writer = std::make_unique<FsatraceWriter>(out);
+  } else {
+    return MakeError(fmt::format("unknown output format '{}' (expected text, jsonl or fsatrace)", format));
+  }
+  return writer;
+}
+
+std::string SummaryLine(const Summary& s) {
+  return fmt::format("processes: {}, read: {} files, written: {} files, deleted: {}, executed: {}, lost: {}",
+                     s.processes, s.read.size(), s.written.size(), s.deleted.size(), s.executed.size(),
+                     s.lost);
+}
+
+void WriteSummaryText(FILE* err, const Summary& s) {
+  fmt::print(err, "fantrace: exit {}, {}\n", s.exit_code, SummaryLine(s));
+  if (s.lost > 0) {
+    fmt::print(err, "fantrace: warning: {} events were lost; the file lists may be incomplete\n", s.lost);
+  }
+  std::fflush(err);
+}
+
+OutputBuffer::~OutputBuffer() { (void)Flush(); }
+
+Status OutputBuffer::Commit() {
+  if (error_) return *error_;
+  if (buf_.size() < kFlushBytes) return Ok{};
+  return Drain();
+}
+
+Status OutputBuffer::Flush() {
+  if (Status s = Drain(); !s) return s;
+  if (std::fflush(out_) != 0) {
+    error_ = WriteError();
+    return *error_;
+  }
+  return Ok{};
+}
+
+Status OutputBuffer::Drain() {
+  if (error_) return *error_;
+  if (buf_.size() == 0) return Ok{};
+  size_t n = std::fwrite(buf_.data(), 1, buf_.size(), out_);
+  if (n != buf_.size()) {
+    error_ = WriteError();
+    return *error_;
+  }
+  buf_.clear();
+  return Ok{};
+}
+
+}  // namespace fantrace::cli
