@@ -1,8 +1,495 @@
-// placeholder until the engine lands; replaced in the next commit
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
-} events SEC(".maps");
+// SPDX-License-Identifier: GPL-2.0
+/* fantrace kernel side: follow one process tree and report its file events.
+ *
+ * Attaches only to tracepoints: sched_process_{fork,exec,exit} (tp_btf) for
+ * membership, and the per-syscall tracepoints of the file syscalls (never
+ * raw_syscalls, which would tax every syscall of every process). Handlers
+ * are short: check membership first, then hand over to the helpers in the
+ * *.bpf.h files. */
+#include "common.bpf.h"
+#include "emit.bpf.h"
+#include "file.bpf.h"
+#include "filter.bpf.h"
+#include "path.bpf.h"
+#include "proc_tree.bpf.h"
+
 char LICENSE[] SEC("license") = "GPL";
+
+enum pending_nr {
+	P_OPEN = 1,
+	P_RENAME,
+	P_UNLINK,
+	P_RMDIR,
+	P_MKDIR,
+	P_LINK,
+	P_SYMLINK,
+	P_TRUNCATE,
+};
+
+/* ---- file events ------------------------------------------------------ */
+
+/* The state of an open file of the tree. A struct file that stayed mapped
+ * after its last close() is freed without an event, and its address may be
+ * reused: the inode check keeps such a stale entry from being taken for the
+ * new file's. */
+static __always_inline struct ft_file_state *file_state(struct file *file)
+{
+	__u64 key = (__u64)file;
+	struct ft_file_state *st = bpf_map_lookup_elem(&files, &key);
+
+	if (st && st->inode != (__u64)BPF_CORE_READ(file, f_inode)) {
+		bpf_map_delete_elem(&files, &key);
+		return NULL;
+	}
+	return st;
+}
+
+static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags, bool mergeable)
+{
+	if (!kind_enabled(type))
+		return 0;
+	if (mergeable && merge_seen(type, file, flags))
+		return 0;
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags;
+	fill_inode(&s->rec, file);
+	append_file_path(s, file, 0);
+	if (path_allowed(s))
+		record_submit(s, false);
+	return 0;
+}
+
+/* The first write through an open file, by any route (write family,
+ * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap). */
+static __always_inline int on_write_fd(__s64 fd)
+{
+	if (!current_traced())
+		return 0;
+	struct file *file = current_fd_file(fd);
+	if (!file || !(BPF_CORE_READ(file, f_mode) & FMODE_WRITE))
+		return 0;
+	__u64 key = (__u64)file;
+	struct ft_file_state *st = file_state(file);
+	if (st) {
+		if (st->written)
+			return 0;
+		st->written = 1;
+	} else {
+		/* opened before tracing or outside the tree (a shell redirection) */
+		if (!S_ISREG(file_mode(file)))
+			return 0;
+		struct ft_file_state fresh = { .inode = (__u64)BPF_CORE_READ(file, f_inode), .written = 1 };
+		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
+			count(&counters.file_state_full);
+	}
+	return emit_file_event(file, FT_MODIFY, 0, true);
+}
+
+/* A close that drops the last reference the tree holds: report it with
+ * the written flag and the final size and mtime. */
+static __noinline int close_file(struct file *file, __u32 extra_flags)
+{
+	__u64 key = (__u64)file;
+	struct ft_file_state *st = file_state(file);
+
+	if (!st || file_refs(file) > 1)
+		return 0;
+	bool written = st->written;
+	bpf_map_delete_elem(&files, &key);
+	return emit_file_event(file, FT_CLOSE, extra_flags | (written ? FT_F_WRITTEN : 0), !written);
+}
+
+static __always_inline int on_open_exit(long ret)
+{
+	struct ft_pending call;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tid);
+
+	if (!p)
+		return 0;
+	call = *p;
+	bpf_map_delete_elem(&pending, &tid);
+	if (call.nr != P_OPEN || ret < 0)
+		return 0;
+
+	struct file *file = current_fd_file(ret);
+	if (!file)
+		return 0;
+	__u32 fmode = BPF_CORE_READ(file, f_mode);
+	if (!(fmode & (FMODE_READ | FMODE_WRITE)))  /* O_PATH */
+		return 0;
+	bool regular = S_ISREG(file_mode(file));
+	__u64 key = (__u64)file;
+	if (regular) {
+		struct ft_file_state fresh = { .inode = (__u64)BPF_CORE_READ(file, f_inode) };
+		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
+			count(&counters.file_state_full);
+	} else {
+		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		if (cfg_regular_only)
+			return 0;
+	}
+
+	__u32 flags = 0;
+	if (fmode & FMODE_READ)
+		flags |= FT_F_READ;
+	if (fmode & FMODE_WRITE)
+		flags |= FT_F_WRITE;
+	if (fmode & FMODE_CREATED)
+		flags |= FT_F_CREATED;
+	if ((call.args[0] & O_TRUNC) && regular && (fmode & FMODE_WRITE))
+		flags |= FT_F_TRUNCATED;
+	return emit_file_event(file, FT_OPEN, flags, true);
+}
+
+static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
+{
+	if (!current_traced())
+		return;
+	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&pending, &tid, &call, BPF_ANY);
+}
+
+#define ARG(n) (ctx->args[n])
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int enter_openat(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, ARG(2), 0, 0, 0, 0); return 0; }
+SEC("tracepoint/syscalls/sys_exit_openat")
+int exit_openat(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+SEC("tracepoint/syscalls/sys_enter_open")
+int enter_open(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, ARG(1), 0, 0, 0, 0); return 0; }
+SEC("tracepoint/syscalls/sys_exit_open")
+int exit_open(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+SEC("tracepoint/syscalls/sys_enter_creat")
+int enter_creat(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, O_TRUNC, 0, 0, 0, 0); return 0; }
+SEC("tracepoint/syscalls/sys_exit_creat")
+int exit_creat(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = 0;
+	if (!current_traced())
+		return 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)ARG(2));  /* open_how.flags */
+	stash(P_OPEN, flags, 0, 0, 0, 0);
+	return 0;
+}
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int exit_openat2(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+
+#define ON_WRITE(sc, argn) \
+	SEC("tracepoint/syscalls/sys_enter_" #sc) \
+	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(argn)); }
+
+ON_WRITE(write, 0)
+ON_WRITE(pwrite64, 0)
+ON_WRITE(writev, 0)
+ON_WRITE(pwritev, 0)
+ON_WRITE(pwritev2, 0)
+ON_WRITE(ftruncate, 0)
+ON_WRITE(fallocate, 0)
+ON_WRITE(copy_file_range, 2)
+ON_WRITE(sendfile64, 0)
+ON_WRITE(splice, 2)
+
+SEC("tracepoint/syscalls/sys_enter_mmap")
+int enter_mmap(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 prot = ARG(2), type = ARG(3) & 0x0f;
+	if (!(prot & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
+		return 0;
+	return on_write_fd((__s64)ARG(4));
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!current_traced())
+		return 0;
+	struct file *file = current_fd_file((__s64)ARG(0));
+	return file ? close_file(file, 0) : 0;
+}
+
+/* dup2/dup3 onto an open descriptor close the file that was there. */
+static __always_inline int on_dup(__s64 oldfd, __s64 newfd)
+{
+	if (oldfd == newfd || !current_traced())
+		return 0;
+	struct file *file = current_fd_file(newfd);
+	return file ? close_file(file, 0) : 0;
+}
+SEC("tracepoint/syscalls/sys_enter_dup2")
+int enter_dup2(struct trace_event_raw_sys_enter *ctx) { return on_dup(ARG(0), ARG(1)); }
+SEC("tracepoint/syscalls/sys_enter_dup3")
+int enter_dup3(struct trace_event_raw_sys_enter *ctx) { return on_dup(ARG(0), ARG(1)); }
+
+struct ft_fd_scan {
+	struct task_struct *task;
+	__u32 first;
+	__u32 flags;
+};
+
+static long close_one_fd(__u32 index, void *ctx)
+{
+	struct ft_fd_scan *scan = ctx;
+	struct file *file = fd_file(scan->task, scan->first + index);
+	if (file)
+		close_file(file, scan->flags);
+	return 0;
+}
+
+static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
+{
+	__u32 max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+	if (last >= max_fds)
+		last = max_fds - 1;
+	if (first > last || last - first >= FT_FD_SCAN_MAX)
+		return;
+	struct ft_fd_scan scan = { .task = task, .first = first, .flags = flags };
+	bpf_loop(last - first + 1, close_one_fd, &scan, 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_close_range")
+int enter_close_range(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!current_traced() || (ARG(2) & CLOSE_RANGE_CLOEXEC))
+		return 0;
+	close_fd_range(bpf_get_current_task_btf(), ARG(0), ARG(1), 0);
+	return 0;
+}
+
+/* ---- namespace events: base directory from the kernel, name as given --- */
+
+static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
+{
+	char first = 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	bpf_probe_read_user(&first, 1, uname);
+	if (first == '/')
+		return;  /* absolute: empty base, the task's root */
+	/* an int argument: the upper half of the register is not sign-extended */
+	dfd = (__s32)dfd;
+	if (dfd == AT_FDCWD) {
+		append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), slot);
+		return;
+	}
+	struct file *file = fd_file(task, dfd);
+	if (file)
+		append_file_path(s, file, slot);
+}
+
+/* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */
+static __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
+{
+	__s64 dfd1 = c->args[0], dfd2 = c->args[2];
+	const char *name1 = (const char *)c->args[1], *name2 = (const char *)c->args[3];
+
+	if (!kind_enabled(type))
+		return 0;
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags;
+	append_base(s, dfd1, name1, 0);
+	append_user_str(s, name1, 1);
+	if (name2) {
+		append_base(s, dfd2, name2, 2);
+		append_user_str(s, name2, 3);
+	}
+	record_submit(s, false);
+	return 0;
+}
+
+static __always_inline int emit_link(struct ft_pending *c)
+{
+	__s64 olddfd = (__s32)c->args[0], newdfd = (__s32)c->args[2];
+	const char *oldname = (const char *)c->args[1], *newname = (const char *)c->args[3];
+	char first = 0;
+
+	bpf_probe_read_user(&first, 1, oldname);
+	if (!(c->args[4] & AT_EMPTY_PATH) || first != 0)
+		return emit_name_event(c, FT_LINK, 0);
+	/* linkat(fd, "", ..., AT_EMPTY_PATH): the existing file is the fd's,
+	 * an O_TMPFILE made visible for instance. */
+	if (!kind_enabled(FT_LINK))
+		return 0;
+	struct file *file = current_fd_file(olddfd);
+	struct ft_scratch *s = record_begin(FT_LINK);
+	if (!s || !file)
+		return 0;
+	s->rec.flags = FT_F_TARGET_FILE;
+	fill_inode(&s->rec, file);
+	append_file_path(s, file, 0);
+	append_base(s, newdfd, newname, 2);
+	append_user_str(s, newname, 3);
+	record_submit(s, false);
+	return 0;
+}
+
+static __always_inline int emit_symlink(struct ft_pending *c)
+{
+	if (!kind_enabled(FT_SYMLINK))
+		return 0;
+	struct ft_scratch *s = record_begin(FT_SYMLINK);
+	if (!s)
+		return 0;
+	append_user_str(s, (const char *)c->args[0], 1);
+	append_base(s, c->args[1], (const char *)c->args[2], 2);
+	append_user_str(s, (const char *)c->args[2], 3);
+	record_submit(s, false);
+	return 0;
+}
+
+static __always_inline int on_name_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct ft_pending c;
+
+	if (!p)
+		return 0;
+	c = *p;
+	bpf_map_delete_elem(&pending, &tid);
+	if (ret != 0)
+		return 0;
+	switch (c.nr) {
+	case P_RENAME:
+		namespace_changed();
+		return emit_name_event(&c, FT_RENAME, 0);
+	case P_UNLINK:
+		namespace_changed();
+		return emit_name_event(&c, FT_UNLINK, 0);
+	case P_RMDIR:
+		namespace_changed();
+		return emit_name_event(&c, FT_RMDIR, FT_F_DIR_OP);
+	case P_MKDIR:
+		return emit_name_event(&c, FT_MKDIR, FT_F_DIR_OP);
+	case P_TRUNCATE:
+		return emit_name_event(&c, FT_TRUNCATE, 0);
+	case P_LINK:
+		return emit_link(&c);
+	case P_SYMLINK:
+		return emit_symlink(&c);
+	}
+	return 0;
+}
+
+/* args normalised to (dfd1, name1, dfd2, name2, flags) */
+#define NAME_CALL(sc, nr, a0, a1, a2, a3, a4) \
+	SEC("tracepoint/syscalls/sys_enter_" #sc) \
+	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { stash(nr, a0, a1, a2, a3, a4); return 0; } \
+	SEC("tracepoint/syscalls/sys_exit_" #sc) \
+	int exit_##sc(struct trace_event_raw_sys_exit *ctx) { return on_name_exit(ctx->ret); }
+
+NAME_CALL(rename, P_RENAME, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
+NAME_CALL(renameat, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), 0)
+NAME_CALL(renameat2, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
+NAME_CALL(unlink, P_UNLINK, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(unlinkat, (ARG(2) & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, ARG(0), ARG(1), 0, 0, 0)
+NAME_CALL(rmdir, P_RMDIR, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(mkdir, P_MKDIR, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(mkdirat, P_MKDIR, ARG(0), ARG(1), 0, 0, 0)
+NAME_CALL(link, P_LINK, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
+NAME_CALL(linkat, P_LINK, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
+/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
+NAME_CALL(symlink, P_SYMLINK, ARG(0), AT_FDCWD, ARG(1), 0, 0)
+NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
+NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
+
+/* ---- process tree ----------------------------------------------------- */
+
+static __always_inline void end_of_tree(void)
+{
+	struct ft_scratch *s = record_begin(FT_TREE_END);
+	if (s)
+		record_submit(s, true);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+
+	if (!tgid_traced(ptgid))
+		return 0;
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;  /* a new thread: its process is traced already */
+	if (!tree_add(child) || !kind_enabled(FT_FORK))
+		return 0;
+	struct ft_scratch *s = record_begin(FT_FORK);
+	if (!s)
+		return 0;
+	s->rec.pid = BPF_CORE_READ(child, tgid);
+	s->rec.tid = BPF_CORE_READ(child, pid);
+	s->rec.aux = ptgid;
+	record_submit(s, false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	if (!tgid_traced(tgid))
+		return 0;
+	if (kind_enabled(FT_EXEC)) {
+		struct ft_scratch *s = record_begin(FT_EXEC);
+		struct file *file = BPF_CORE_READ(bprm, file);
+		if (s && file) {
+			fill_inode(&s->rec, file);
+			append_file_path(s, file, 0);
+			append_kernel_str(s, BPF_CORE_READ(bprm, filename), 1);
+			__u64 start = BPF_CORE_READ(task, mm, arg_start);
+			__u64 end = BPF_CORE_READ(task, mm, arg_end);
+			if (end > start)
+				append_user_bytes(s, (void *)start, end - start, 2);
+			if (path_allowed(s))
+				record_submit(s, false);
+		}
+	}
+	/* An exec that raised privileges (setuid/setgid/file caps: the kernel
+	 * sets secureexec) leaves the tree, as ptrace would refuse to follow. */
+	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec)) {
+		struct ft_scratch *s = record_begin(FT_UNTRACED);
+		if (s) {
+			s->rec.aux = FT_UNTRACE_SETID;
+			record_submit(s, false);
+		}
+		if (tree_remove(tgid))
+			end_of_tree();
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	if (!tgid_traced(tgid))
+		return 0;
+	/* signal->live is decremented before this tracepoint: 0 means the
+	 * last thread of the process is exiting (group_dead). */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	/* Files still open are closed by exit_files() after this point. */
+	if (BPF_CORE_READ(task, files, count.counter) == 1)
+		close_fd_range(task, 0, FT_FD_SCAN_MAX - 1, FT_F_AT_EXIT);
+	if (kind_enabled(FT_EXIT)) {
+		struct ft_scratch *s = record_begin(FT_EXIT);
+		if (s) {
+			s->rec.pid = tgid;
+			s->rec.aux = BPF_CORE_READ(task, exit_code);
+			record_submit(s, false);
+		}
+	}
+	if (tree_remove(tgid))
+		end_of_tree();
+	return 0;
+}

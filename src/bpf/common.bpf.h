@@ -1,0 +1,153 @@
+/* Shared definitions of the BPF side: configuration set by userspace
+ * between open and load, counters read by userspace, and the maps. */
+#ifndef FANTRACE_COMMON_BPF_H
+#define FANTRACE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi/events.h"
+
+#define AT_FDCWD        -100
+#define AT_REMOVEDIR    0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH   0x1000
+#define O_ACCMODE       00000003
+#define O_WRONLY        00000001
+#define O_RDWR          00000002
+#define O_TRUNC         00001000
+#define FMODE_READ      0x1
+#define FMODE_WRITE     0x2
+#define FMODE_CREATED   (1 << 20)  /* stable since 4.19 */
+#define S_IFMT          00170000
+#define S_IFREG         0100000
+#define S_ISREG(m)      (((m) & S_IFMT) == S_IFREG)
+#define PROT_WRITE      0x2
+#define MAP_SHARED      0x01
+#define MAP_SHARED_VALIDATE 0x03
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/* Bounds: every loop and buffer has one. */
+#define FT_DATA_SIZE    (5 * FT_PATH_MAX)  /* slots at masked offsets < 4*FT_PATH_MAX */
+#define FT_DATA_MASK    (4 * FT_PATH_MAX - 1)
+#define FT_PATHBUF_SIZE (2 * FT_PATH_MAX)
+#define FT_PATH_MASK    (FT_PATH_MAX - 1)
+#define FT_NAME_MAX     255
+#define FT_PATH_DEPTH   2048   /* components + mount crossings per path */
+#define FT_FD_SCAN_MAX  65536  /* fds looked at when a process exits */
+#define FT_PREFIX_MAX   16
+#define FT_PREFIX_LEN   256
+
+/* ---- configuration (const volatile: the verifier prunes disabled paths) */
+const volatile __u32 cfg_event_mask = 0xffffffff; /* bit (1 << ft_type) */
+const volatile bool cfg_merge = true;
+const volatile bool cfg_regular_only = true;
+const volatile __u64 cfg_wakeup_bytes = 256 * 1024;
+const volatile __u32 cfg_n_include = 0;
+const volatile __u32 cfg_n_exclude = 0;
+
+/* ---- state shared with userspace through the mmapped .bss */
+struct ft_counters counters = {};
+__s64 live_procs = 0;          /* processes of the tree still running */
+__u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
+
+struct ft_proc {
+	__u64 start_time;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);              /* tgid */
+	__type(value, struct ft_proc);
+} procs SEC(".maps");
+
+struct ft_pending {
+	__u64 args[5];
+	__u32 nr;                        /* which syscall (enum pending_nr) */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);              /* tid */
+	__type(value, struct ft_pending);
+} pending SEC(".maps");
+
+struct ft_file_state {
+	__u64 inode;                     /* struct inode * the entry was made for */
+	__u32 written;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);              /* struct file * while it is open */
+	__type(value, struct ft_file_state);
+} files SEC(".maps");
+
+struct ft_merge_key {
+	__u64 dentry;
+	__u64 mnt;
+	__u64 ino;
+	__u64 generation;
+	__u32 type;
+	__u32 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 32768);
+	__type(key, struct ft_merge_key);
+	__type(value, __u8);
+} merged SEC(".maps");
+
+struct ft_prefix {
+	__u32 len;
+	char bytes[FT_PREFIX_LEN];
+};
+
+/* entries [0, cfg_n_include) are include prefixes, then the excludes */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * FT_PREFIX_MAX);
+	__type(key, __u32);
+	__type(value, struct ft_prefix);
+} prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 << 20);   /* resized by userspace (--buffer-size) */
+} events SEC(".maps");
+
+/* Per-CPU scratch: the record being built and the path being resolved. */
+struct ft_scratch {
+	struct ft_record rec;
+	char data[FT_DATA_SIZE];
+	char pathbuf[FT_PATHBUF_SIZE];
+	__u32 used;                      /* bytes of data[] in use */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ft_scratch);
+} scratch_map SEC(".maps");
+
+static __always_inline struct ft_scratch *get_scratch(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+static __always_inline void count(__u64 *counter)
+{
+	__sync_fetch_and_add(counter, 1);
+}
+
+#endif

@@ -1,0 +1,125 @@
+/* Building and sending records: a record is assembled in per-CPU scratch
+ * (header + slots) and copied into the ring buffer in one piece. Events go
+ * without a wakeup; the reader is woken only when the buffer holds
+ * cfg_wakeup_bytes (it also polls on a short timer), which keeps the cost of
+ * a wakeup off the traced task. Every failure to buffer is counted. */
+#ifndef FANTRACE_EMIT_BPF_H
+#define FANTRACE_EMIT_BPF_H
+
+#include "common.bpf.h"
+
+static __always_inline bool kind_enabled(__u32 type)
+{
+	if (cfg_event_mask & (1u << type))
+		return true;
+	count(&counters.filtered);
+	return false;
+}
+
+/* True when an identical event (same tree, path, inode, kind and flags)
+ * was sent since the last namespace change by the tree: it is merged into
+ * that one. The path is named by its dentry and mount, so two hard links or
+ * two bind mounts of one inode are never merged into each other. */
+static __always_inline bool merge_seen(__u32 type, struct file *file, __u32 flags)
+{
+	if (!cfg_merge)
+		return false;
+	struct ft_merge_key key = {
+		.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry),
+		.mnt = (__u64)BPF_CORE_READ(file, f_path.mnt),
+		.ino = BPF_CORE_READ(file, f_inode, i_ino),
+		.type = type, .flags = flags,
+		.generation = merge_generation,
+	};
+	__u8 one = 1;
+	if (bpf_map_lookup_elem(&merged, &key)) {
+		count(&counters.merged);
+		return true;
+	}
+	bpf_map_update_elem(&merged, &key, &one, BPF_ANY);
+	return false;
+}
+
+static __always_inline void namespace_changed(void)
+{
+	__sync_fetch_and_add(&merge_generation, 1);
+}
+
+static __always_inline struct ft_scratch *record_begin(__u32 type)
+{
+	struct ft_scratch *s = get_scratch();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->rec, 0, sizeof(s->rec));
+	s->rec.type = type;
+	s->rec.hdr_size = sizeof(struct ft_record);
+	s->rec.time_ns = bpf_ktime_get_boot_ns();
+	s->rec.pid = pid_tgid >> 32;
+	s->rec.tid = (__u32)pid_tgid;
+	s->used = 0;
+	return s;
+}
+
+static __always_inline void record_submit(struct ft_scratch *s, bool wake)
+{
+	__u64 size = sizeof(struct ft_record) + s->used;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (size > sizeof(struct ft_record) + FT_DATA_SIZE)
+		size = sizeof(struct ft_record);
+	if (wake || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, &s->rec, size, flags) == 0)
+		count(&counters.emitted);
+	else
+		count(&counters.lost);
+}
+
+/* Appends a NUL-terminated string from user memory as the next slot. */
+static __always_inline void append_user_str(struct ft_scratch *s, const char *ustr, __u32 slot)
+{
+	__u32 off = s->used;
+	if (off > 3 * FT_PATH_MAX)
+		return;
+	long n = bpf_probe_read_user_str(s->data + (off & FT_DATA_MASK), FT_PATH_MAX, ustr);
+	if (n <= 0)
+		return;
+	n -= 1;  /* drop the NUL */
+	if (n >= FT_PATH_MAX - 1)
+		s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
+	s->rec.slot_len[slot & 3] = n;
+	s->used = off + n;
+}
+
+static __always_inline void append_kernel_str(struct ft_scratch *s, const char *kstr, __u32 slot)
+{
+	__u32 off = s->used;
+	if (off > 3 * FT_PATH_MAX)
+		return;
+	long n = bpf_probe_read_kernel_str(s->data + (off & FT_DATA_MASK), FT_PATH_MAX, kstr);
+	if (n <= 0)
+		return;
+	n -= 1;
+	s->rec.slot_len[slot & 3] = n;
+	s->used = off + n;
+}
+
+/* Appends len bytes of user memory (argv) as the next slot. */
+static __always_inline void append_user_bytes(struct ft_scratch *s, const void *uptr, __u64 len, __u32 slot)
+{
+	__u32 off = s->used;
+	if (off > 3 * FT_PATH_MAX)
+		return;
+	if (len > FT_ARGV_MAX) {
+		len = FT_ARGV_MAX;
+		s->rec.flags |= FT_F_ARGV_TRUNC;
+	}
+	if (bpf_probe_read_user(s->data + (off & FT_DATA_MASK), len, uptr) != 0)
+		return;
+	s->rec.slot_len[slot & 3] = len;
+	s->used = off + len;
+}
+
+#endif

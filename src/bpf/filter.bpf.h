@@ -1,0 +1,64 @@
+/* Path prefix filters (--include / --exclude), evaluated on the resolved
+ * path in slot 0 before the record is buffered. Prefixes come normalised
+ * from userspace (no trailing '/', except "/" itself). */
+#ifndef FANTRACE_FILTER_BPF_H
+#define FANTRACE_FILTER_BPF_H
+
+#include "common.bpf.h"
+
+struct ft_prefix_match {
+	__u32 first;     /* index of the first prefix in the prefixes map */
+	__u32 len;       /* length of the path in slot 0 */
+	bool matched;
+};
+
+static long match_prefix(__u32 index, void *ctx)
+{
+	struct ft_prefix_match *m = ctx;
+	__u32 key = m->first + index;
+	struct ft_prefix *p = bpf_map_lookup_elem(&prefixes, &key);
+	struct ft_scratch *s = get_scratch();
+
+	if (!p || !s)
+		return 1;
+	__u32 plen = p->len;
+	if (plen > m->len || plen >= FT_PREFIX_LEN)
+		return 0;
+	for (__u32 k = 0; k < FT_PREFIX_LEN; k++) {
+		if (k >= plen)
+			break;
+		if (s->data[k & FT_DATA_MASK] != p->bytes[k])
+			return 0;
+	}
+	/* "/a/b" matches "/a/b" and "/a/b/..." but not "/a/bc" */
+	if (plen == m->len || plen == 1 || s->data[plen & FT_DATA_MASK] == '/') {
+		m->matched = true;
+		return 1;
+	}
+	return 0;
+}
+
+static __noinline bool path_allowed(struct ft_scratch *s)
+{
+	struct ft_prefix_match m = { .len = s->rec.slot_len[0] };
+
+	if (cfg_n_include) {
+		m.first = 0;
+		bpf_loop(cfg_n_include, match_prefix, &m, 0);
+		if (!m.matched)
+			goto drop;
+	}
+	if (cfg_n_exclude) {
+		m.first = FT_PREFIX_MAX;
+		m.matched = false;
+		bpf_loop(cfg_n_exclude, match_prefix, &m, 0);
+		if (m.matched)
+			goto drop;
+	}
+	return true;
+drop:
+	count(&counters.filtered);
+	return false;
+}
+
+#endif

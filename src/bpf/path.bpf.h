@@ -1,0 +1,115 @@
+/* Canonical paths from the kernel's own dentries, the way d_path() builds
+ * them: walk d_parent up to the mount root, cross to the parent mount at
+ * its mountpoint, stop at the task's root (so a chrooted task sees paths
+ * relative to its root). The name is built backwards into pathbuf, ending
+ * at FT_PATH_MAX; a path longer than that, or deeper than FT_PATH_DEPTH,
+ * is marked truncated, never shortened silently. */
+#ifndef FANTRACE_PATH_BPF_H
+#define FANTRACE_PATH_BPF_H
+
+#include "common.bpf.h"
+
+struct ft_path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__s32 pos;       /* the path is pathbuf[pos, FT_PATH_MAX) */
+	__u32 done;
+	__u32 truncated;
+};
+
+static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
+{
+	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+}
+
+static long prepend_name(__u32 index, void *ctx)
+{
+	struct ft_path_walk *w = ctx;
+	struct ft_scratch *s = get_scratch();
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+
+	if (!s)
+		return 1;
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		goto done;
+
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *mnt = real_mount(vfsmnt);
+		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (parent == mnt)  /* the root of this mount namespace */
+			goto done;
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->vfsmnt = (struct vfsmount *)((void *)parent +
+				bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)  /* a detached tree's root */
+		goto done;
+
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 len = name.len;
+	if (len > FT_NAME_MAX)
+		len = FT_NAME_MAX;
+	__s32 pos = w->pos - (__s32)len - 1;
+	if (pos < 0) {
+		w->truncated = 1;
+		return 1;
+	}
+	bpf_probe_read_kernel(s->pathbuf + ((pos + 1) & FT_PATH_MASK), len & FT_NAME_MAX, name.name);
+	s->pathbuf[pos & FT_PATH_MASK] = '/';
+	w->pos = pos;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = 1;
+	return 1;
+}
+
+/* Appends the canonical path of (dentry, vfsmnt) as the next slot. */
+static __noinline int append_path(struct ft_scratch *s, struct dentry *dentry,
+				  struct vfsmount *vfsmnt, __u32 slot)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ft_path_walk w = {
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.root_dentry = BPF_CORE_READ(task, fs, root.dentry),
+		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
+		.pos = FT_PATH_MAX,
+	};
+
+	bpf_loop(FT_PATH_DEPTH, prepend_name, &w, 0);
+	if (!w.done)
+		w.truncated = 1;
+	if (w.pos >= FT_PATH_MAX) {  /* the root itself */
+		s->pathbuf[(FT_PATH_MAX - 1) & FT_PATH_MASK] = '/';
+		w.pos = FT_PATH_MAX - 1;
+	}
+	if (w.truncated) {
+		s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
+		count(&counters.path_truncated);
+	}
+
+	__u32 off = s->used;
+	__u64 pos = w.pos & FT_PATH_MASK;
+	__u64 len = FT_PATH_MAX - pos;
+	if (off > 3 * FT_PATH_MAX || len > FT_PATH_MAX || len == 0)
+		return -1;
+	bpf_probe_read_kernel(s->data + (off & FT_DATA_MASK), len, s->pathbuf + pos);
+	s->rec.slot_len[slot & 3] = len;
+	s->used = off + len;
+	return 0;
+}
+
+static __always_inline int append_file_path(struct ft_scratch *s, struct file *file, __u32 slot)
+{
+	return append_path(s, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), slot);
+}
+
+#endif

@@ -1,0 +1,40 @@
+/* Process-tree membership: a process (tgid) is traced when userspace added
+ * it as a root or a traced process forked it. Threads share their process's
+ * membership. live_procs counts the traced processes still running; the
+ * trace ends when it drops to zero. */
+#ifndef FANTRACE_PROC_TREE_BPF_H
+#define FANTRACE_PROC_TREE_BPF_H
+
+#include "common.bpf.h"
+
+static __always_inline bool tgid_traced(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&procs, &tgid) != NULL;
+}
+
+static __always_inline bool current_traced(void)
+{
+	return tgid_traced(bpf_get_current_pid_tgid() >> 32);
+}
+
+/* Returns true when the tgid was new to the tree. */
+static __always_inline bool tree_add(struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct ft_proc info = { .start_time = BPF_CORE_READ(task, start_time) };
+
+	if (bpf_map_update_elem(&procs, &tgid, &info, BPF_NOEXIST) != 0)
+		return false;
+	__sync_fetch_and_add(&live_procs, 1);
+	return true;
+}
+
+/* Returns true when this removal ended the tree. */
+static __always_inline bool tree_remove(__u32 tgid)
+{
+	if (bpf_map_delete_elem(&procs, &tgid) != 0)
+		return false;
+	return __sync_fetch_and_add(&live_procs, -1) == 1;
+}
+
+#endif

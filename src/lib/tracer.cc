@@ -1,0 +1,280 @@
+#include "fantrace/tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "abi/events.h"
+#include "lib/bpf_handles.h"
+#include "lib/decoder.h"
+#include "lib/kernel_env.h"
+
+namespace fantrace {
+namespace {
+
+constexpr size_t kPrefixMax = 16;     // FT_PREFIX_MAX in common.bpf.h
+constexpr size_t kPrefixLen = 256;    // FT_PREFIX_LEN
+constexpr uint64_t kMinBuffer = 64 * 1024;
+// Wake the reader when a quarter of the buffer is filled: early enough to
+// drain it in time, rare enough to keep wakeups off the traced tasks.
+constexpr uint64_t kWakeupDivisor = 4;
+
+struct PrefixEntry {  // struct ft_prefix
+  uint32_t len;
+  char bytes[kPrefixLen];
+};
+
+int64_t BootToEpochOffset() {
+  timespec real{}, boot{};
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_BOOTTIME, &boot);
+  return (int64_t{real.tv_sec} - boot.tv_sec) * 1'000'000'000 + (real.tv_nsec - boot.tv_nsec);
+}
+
+bool IsPowerOfTwo(uint64_t v) { return v && !(v & (v - 1)); }
+
+// The last lines of libbpf's log, where the verifier states its reason.
+std::string LogTail(const std::string& log, size_t lines) {
+  size_t pos = log.size();
+  while (lines-- > 0 && pos > 0) {
+    pos = log.rfind('\n', pos - 2 < log.size() ? pos - 2 : 0);
+    if (pos == std::string::npos) { pos = 0; break; }
+  }
+  return log.substr(pos == 0 ? 0 : pos + 1);
+}
+
+Error LoadError(const char* step, int err) {
+  std::string log = TakeLibbpfLog();
+  std::string what = fmt::format("cannot {} the BPF programs: {}", step, strerror(-err));
+  if (err == -EPERM || err == -EACCES)
+    what += " (the kernel refused BPF: run as root, and check kernel lockdown "
+            "and kernel.unprivileged_bpf_disabled)";
+  if (!log.empty()) what += "\nlibbpf said:\n" + LogTail(log, 20);
+  return MakeError(what);
+}
+
+// In the teardown child: keep only the BPF objects (anon inodes) and the
+// pipe from the parent, so that no output file or terminal is held open.
+void CloseAllButBpf(int keep) {
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd >= 0) {
+    for (int fd = 0; fd <= 2; ++fd) dup2(null_fd, fd);
+    close(null_fd);
+  }
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  std::vector<int> to_close;
+  while (dirent* entry = readdir(dir)) {
+    int fd = atoi(entry->d_name);
+    if (entry->d_name[0] == '.' || fd <= 2 || fd == keep || fd == dirfd(dir)) continue;
+    char target[256] = {};
+    std::string link = fmt::format("/proc/self/fd/{}", fd);
+    if (readlink(link.c_str(), target, sizeof(target) - 1) > 0 &&
+        strncmp(target, "anon_inode:", 11) == 0)
+      continue;
+    to_close.push_back(fd);
+  }
+  closedir(dir);
+  for (int fd : to_close) close(fd);
+}
+
+std::string NormalizePrefix(std::string prefix) {
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  return prefix;
+}
+
+}  // namespace
+
+class Tracer::Impl {
+ public:
+  SkeletonPtr skel;
+  RingBufferPtr ring;
+  TimeBase time_base;
+  bool has_root = false;
+  uint64_t lost_reported = 0;
+  uint64_t undecodable = 0;
+  bool tree_end_seen = false;
+  const EventSink* sink = nullptr;  // valid during Poll/Drain
+  Status sink_status = Ok{};
+
+  static int OnRecord(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    return self->Handle(data, size);
+  }
+
+  int Handle(const void* data, size_t size) {
+    if (IsTreeEnd(data, size)) {
+      tree_end_seen = true;
+      return 0;
+    }
+    Result<Event> event = DecodeRecord(data, size, time_base);
+    if (!event) {
+      ++undecodable;
+      return 0;
+    }
+    Status st = (*sink)(*event);
+    if (!st) {
+      sink_status = st;
+      return -1;  // stops ring_buffer__poll
+    }
+    return 0;
+  }
+
+  Status ReportLost() {
+    uint64_t lost = __atomic_load_n(&skel->bss->counters.lost, __ATOMIC_RELAXED);
+    if (lost == lost_reported) return Ok{};
+    Event event;
+    event.type = EventType::kLost;
+    event.lost_count = lost - lost_reported;
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    event.time_ns = uint64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    lost_reported = lost;
+    return (*sink)(event);
+  }
+
+  Status Read(int timeout_ms, const EventSink& s, bool drain) {
+    sink = &s;
+    sink_status = Ok{};
+    int n = drain ? ring_buffer__consume(ring.get()) : ring_buffer__poll(ring.get(), timeout_ms);
+    sink = &s;
+    if (!sink_status) return sink_status;
+    if (n < 0 && n != -EINTR)
+      return MakeError(fmt::format("reading the event buffer failed: {}", strerror(-n)));
+    return ReportLost();
+  }
+};
+
+Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
+  if (Status st = CheckPrivileges(); !st) return st.error();
+  if (Status st = CheckBtf(); !st) return st.error();
+  if (Status st = EnsureTracefs(); !st) return st.error();
+  if (options.buffer_size < kMinBuffer || !IsPowerOfTwo(options.buffer_size))
+    return MakeError(fmt::format(
+        "--buffer-size {} is not a power of two of at least {} bytes",
+        options.buffer_size, kMinBuffer));
+  if (options.include.size() > kPrefixMax || options.exclude.size() > kPrefixMax)
+    return MakeError(fmt::format("at most {} --include and {} --exclude prefixes", kPrefixMax, kPrefixMax));
+  for (const auto* list : {&options.include, &options.exclude})
+    for (const std::string& p : *list)
+      if (p.empty() || p[0] != '/' || p.size() >= kPrefixLen)
+        return MakeError(fmt::format(
+            "path prefix '{}' must be absolute and shorter than {} bytes", p, kPrefixLen));
+
+  CaptureLibbpfLog();
+  auto impl = std::make_unique<Impl>();
+  impl->skel.reset(fantrace_bpf__open());
+  if (!impl->skel) return LoadError("open", -errno);
+  fantrace_bpf* skel = impl->skel.get();
+
+  skel->rodata->cfg_event_mask = options.event_mask;
+  skel->rodata->cfg_merge = options.merge;
+  skel->rodata->cfg_regular_only = options.regular_only;
+  skel->rodata->cfg_wakeup_bytes = options.buffer_size / kWakeupDivisor;
+  skel->rodata->cfg_n_include = options.include.size();
+  skel->rodata->cfg_n_exclude = options.exclude.size();
+  if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
+    return LoadError("size", err);
+
+  if (int err = fantrace_bpf__load(skel); err) return LoadError("load", err);
+
+  int prefix_fd = bpf_map__fd(skel->maps.prefixes);
+  auto put_prefixes = [&](const std::vector<std::string>& list, uint32_t first) -> Status {
+    for (size_t i = 0; i < list.size(); ++i) {
+      PrefixEntry entry{};
+      std::string p = NormalizePrefix(list[i]);
+      entry.len = p.size();
+      memcpy(entry.bytes, p.data(), p.size());
+      uint32_t key = first + i;
+      if (bpf_map_update_elem(prefix_fd, &key, &entry, BPF_ANY) != 0)
+        return MakeError(fmt::format("cannot store path prefix '{}': {}", p, strerror(errno)));
+    }
+    return Ok{};
+  };
+  if (Status st = put_prefixes(options.include, 0); !st) return st.error();
+  if (Status st = put_prefixes(options.exclude, kPrefixMax); !st) return st.error();
+
+  if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
+
+  impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
+  if (!impl->ring) return LoadError("read", -errno);
+  impl->time_base.boot_to_epoch_ns = BootToEpochOffset();
+  TakeLibbpfLog();
+  return std::unique_ptr<Tracer>(new Tracer(std::move(impl)));
+}
+
+Tracer::Tracer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Tracer::~Tracer() = default;
+
+Status Tracer::AddRoot(pid_t pid) {
+  // Counted before the process becomes visible to the BPF side, so an
+  // early exit can never take the count below zero.
+  __atomic_fetch_add(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+  struct {
+    uint64_t start_time;
+  } info{};
+  uint32_t key = pid;
+  if (bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.procs), &key, &info, BPF_NOEXIST) != 0) {
+    __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+    return MakeError(fmt::format("cannot add process {} to the trace: {}", pid, strerror(errno)));
+  }
+  impl_->has_root = true;
+  return Ok{};
+}
+
+Status Tracer::Poll(int timeout_ms, const EventSink& sink) { return impl_->Read(timeout_ms, sink, false); }
+
+Status Tracer::Drain(const EventSink& sink) { return impl_->Read(0, sink, true); }
+
+bool Tracer::TreeEnded() const {
+  return impl_->has_root && __atomic_load_n(&impl_->skel->bss->live_procs, __ATOMIC_SEQ_CST) <= 0;
+}
+
+TraceCounters Tracer::Counters() const {
+  const ft_counters& c = impl_->skel->bss->counters;
+  auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
+  return TraceCounters{load(c.lost), load(c.merged), load(c.filtered),
+                       load(c.emitted), load(c.file_state_full), load(c.path_truncated)};
+}
+
+uint64_t Tracer::undecodable() const { return impl_->undecodable; }
+
+void Tracer::ReleaseInBackground() {
+  int go[2];
+  if (pipe(go) != 0) {
+    impl_.reset();
+    return;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(go[0]);
+    close(go[1]);
+    impl_.reset();
+    return;
+  }
+  if (pid == 0) {
+    close(go[1]);
+    setsid();
+    CloseAllButBpf(go[0]);
+    // Wait until the parent has dropped its references, so that the slow
+    // last close of every tracepoint happens here, not there.
+    char byte;
+    while (read(go[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    impl_.reset();
+    _exit(0);
+  }
+  close(go[0]);
+  impl_.reset();
+  close(go[1]);
+}
+
+}  // namespace fantrace
