@@ -1,0 +1,167 @@
+#include "cli/options.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/exit_status.h"
+
+namespace fantrace::cli {
+namespace {
+
+constexpr const char* kDescription =
+    "fantrace follows one process tree (a command and everything it starts)\n"
+    "and reports every file it opens, reads, writes, renames, deletes and\n"
+    "executes, with canonical paths resolved by the kernel. It runs in the\n"
+    "kernel (eBPF, tracepoints only) and never stops the traced processes;\n"
+    "events the kernel could not buffer are counted and reported as lost.";
+
+constexpr const char* kFooter =
+    "\nOutput formats:\n"
+    "  text      one readable line per event (default)\n"
+    "  jsonl     one JSON object per event, a summary object last (docs/jsonl.md)\n"
+    "  fsatrace  the fsatrace line format (r|path, w|path, m|to|from, d|path)\n"
+    "\nExit status:\n"
+    "  the traced command's exit status (128+N if it was killed by signal N);\n"
+    "  2 if fantrace itself failed (bad options, not root, BPF refused,\n"
+    "    output unwritable); 126 if the command cannot be executed;\n"
+    "  127 if the command was not found.\n"
+    "\nExamples:\n"
+    "  sudo fantrace run -- make -j2\n"
+    "  sudo fantrace run --format jsonl -o trace.jsonl -- ./analysis.sh\n"
+    "  sudo fantrace run --format fsatrace -o - --events open,modify -- gcc -c x.c\n"
+    "  sudo fantrace attach 1234\n";
+
+void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string& buffer) {
+  cmd->add_option("-o,--output", o.output,
+                  "Write events to FILE ('-' = standard output); default: standard error")
+      ->type_name("FILE");
+  cmd->add_option("-f,--format", o.format, "Event format: text, jsonl or fsatrace (default text)")
+      ->check(CLI::IsMember({"text", "jsonl", "fsatrace"}))
+      ->type_name("FORMAT");
+  cmd->add_flag("--summary-only", o.summary_only,
+                "Write no events, only the summary on standard error");
+  cmd->add_flag("--no-summary", o.no_summary, "Do not print the summary on standard error");
+  cmd->add_option("-e,--events", events,
+                  "Report only these event kinds (comma-separated): exec, fork, exit, open, "
+                  "modify, close, rename, unlink, rmdir, mkdir, link, symlink, truncate, "
+                  "untraced, or all (default all)")
+      ->type_name("LIST");
+  cmd->add_option("--include", o.trace.include,
+                  "Report only files under this absolute path prefix (repeatable, up to 16)")
+      ->type_name("PREFIX");
+  cmd->add_option("--exclude", o.trace.exclude,
+                  "Do not report files under this absolute path prefix (repeatable, up to 16)")
+      ->type_name("PREFIX");
+  cmd->add_flag("--no-merge", [&o](int64_t) { o.trace.merge = false; },
+                "Report every event; by default repeated identical events of the same file "
+                "(same path, kind and access) are merged in the kernel into the first one");
+  cmd->add_option("--buffer-size", buffer,
+                  "Kernel ring buffer size, a power of two (suffixes K, M, G; default 64M)")
+      ->type_name("SIZE");
+}
+
+}  // namespace
+
+Result<uint64_t> ParseSize(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long value = strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str() || errno != 0 || text[0] == '-')
+    return MakeError(fmt::format("'{}' is not a size", text));
+  std::string suffix(end);
+  uint64_t scale = 1;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB") scale = 1ull << 10;
+  else if (suffix == "M" || suffix == "MiB") scale = 1ull << 20;
+  else if (suffix == "G" || suffix == "GiB") scale = 1ull << 30;
+  else if (!suffix.empty()) return MakeError(fmt::format("'{}' is not a size (suffixes: K, M, G)", text));
+  if (value > (UINT64_MAX / scale)) return MakeError(fmt::format("size '{}' is too large", text));
+  return value * scale;
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options o;
+  CLI::App app(kDescription, "fantrace");
+  app.footer(kFooter);
+  app.set_version_flag("-V,--version", std::string("fantrace ") + FANTRACE_VERSION);
+  app.require_subcommand(1);
+
+  std::string events, buffer;
+  CLI::App* run = app.add_subcommand(
+      "run", "Run COMMAND and trace it and everything it starts, until the last of them exits");
+  AddTraceOptions(run, o, events, buffer);
+  run->add_option("-u,--user", o.user,
+                  "Run the command as this user (name or uid); under sudo the default is "
+                  "the invoking user")
+      ->type_name("USER");
+  run->add_option("command", o.command, "The command and its arguments (after --)")
+      ->type_name("COMMAND [ARG...]");
+  run->prefix_command();
+
+  CLI::App* attach = app.add_subcommand(
+      "attach", "Trace a running process and everything it starts from now on, until they exit");
+  std::string events_a, buffer_a;
+  AddTraceOptions(attach, o, events_a, buffer_a);
+  attach->add_option("pid", o.attach_pid, "Process id to attach to")->required()->check(CLI::PositiveNumber);
+
+  // Everything after the first "--" is the command, verbatim: CLI11 would
+  // otherwise see the command's own options.
+  std::vector<std::string> args;
+  std::vector<std::string> after_dashes;
+  bool dashes = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!dashes && std::string_view(argv[i]) == "--") {
+      dashes = true;
+      continue;
+    }
+    (dashes ? after_dashes : args).emplace_back(argv[i]);
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    o.mode = Mode::kExit;
+    int rc = app.exit(e);
+    o.exit_status = rc == 0 ? 0 : kExitUsage;
+    return o;
+  }
+
+  if (run->parsed()) {
+    o.mode = Mode::kRun;
+    for (const std::string& extra : run->remaining()) o.command.push_back(extra);
+    o.command.insert(o.command.end(), after_dashes.begin(), after_dashes.end());
+  } else {
+    o.mode = Mode::kAttach;
+    events = events.empty() ? events_a : events;
+    buffer = buffer.empty() ? buffer_a : buffer;
+  }
+
+  auto fail = [&](const std::string& message) {
+    fmt::print(stderr, "fantrace: {}\nTry 'fantrace --help' for more information.\n", message);
+    o.mode = Mode::kExit;
+    o.exit_status = kExitUsage;
+    return o;
+  };
+  if (o.mode == Mode::kRun && !o.command.empty() && o.command[0].size() > 1 && o.command[0][0] == '-' &&
+      (after_dashes.empty() || o.command.size() > after_dashes.size()))
+    return fail(fmt::format("unknown option '{}' (put the command after --)", o.command[0]));
+  if (o.mode == Mode::kRun && o.command.empty()) return fail("run needs a command: fantrace run -- COMMAND [ARG...]");
+  if (!events.empty()) {
+    Result<uint32_t> mask = EventMaskFromList(events);
+    if (!mask) return fail(mask.error().message);
+    o.trace.event_mask = *mask;
+  }
+  if (!buffer.empty()) {
+    Result<uint64_t> size = ParseSize(buffer);
+    if (!size) return fail("--buffer-size: " + size.error().message);
+    o.trace.buffer_size = *size;
+  }
+  if (o.summary_only && !o.output.empty()) return fail("--summary-only writes no events; drop -o");
+  return o;
+}
+
+}  // namespace fantrace::cli

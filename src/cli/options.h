@@ -1,0 +1,37 @@
+// Command-line options of fantrace, parsed with CLI11. The help text here is
+// the manual: every option says what it does and what it defaults to.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "fantrace/result.h"
+#include "fantrace/tracer.h"
+
+namespace fantrace::cli {
+
+enum class Mode { kRun, kAttach, kExit };
+
+struct Options {
+  Mode mode = Mode::kExit;
+  int exit_status = 0;                 // for kExit (--help, --version, errors)
+  std::vector<std::string> command;    // run
+  pid_t attach_pid = 0;                // attach
+  std::string output;                  // "" = stderr, "-" = stdout
+  std::string format = "text";
+  bool summary_only = false;
+  bool no_summary = false;
+  std::string user;
+  TraceOptions trace;
+};
+
+// Parses argv. Prints help, version or a usage error itself and returns
+// Mode::kExit with the status to exit with in those cases.
+Options ParseOptions(int argc, char** argv);
+
+// "64M", "1G", "65536" -> bytes.
+Result<uint64_t> ParseSize(const std::string& text);
+
+}  // namespace fantrace::cli

@@ -1,0 +1,196 @@
+#include "cli/trace_session.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli/exit_status.h"
+#include "cli/format.h"
+#include "cli/launcher.h"
+#include "fantrace/tracer.h"
+#include "lib/summary.h"
+
+namespace fantrace::cli {
+namespace {
+
+constexpr int kPollMs = 50;
+
+volatile sig_atomic_t forward_pid = 0;   // run: signals go to the command
+volatile sig_atomic_t stop_requested = 0;  // attach: Ctrl-C ends the trace
+
+void ForwardSignal(int sig) {
+  if (forward_pid > 0) kill(forward_pid, sig);
+}
+
+void RequestStop(int) { stop_requested = 1; }
+
+void InstallSignalHandlers(bool attach) {
+  struct sigaction sa{};
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  if (attach) {
+    sa.sa_handler = RequestStop;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+    return;
+  }
+  // The terminal sends SIGINT/SIGQUIT to the whole foreground group, the
+  // command included; fantrace stays to report what the command did.
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  sa.sa_handler = ForwardSignal;
+  for (int sig : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) sigaction(sig, &sa, nullptr);
+}
+
+int Fail(const std::string& message, int status = kExitUsage) {
+  fmt::print(stderr, "fantrace: {}\n", message);
+  return status;
+}
+
+struct Output {
+  FILE* file = nullptr;
+  bool owned = false;
+  ~Output() {
+    if (owned && file) fclose(file);
+  }
+};
+
+Result<FILE*> OpenOutput(const Options& o, Output& out) {
+  if (o.output.empty()) {
+    out.file = stderr;
+  } else if (o.output == "-") {
+    out.file = stdout;
+  } else {
+    out.file = fopen(o.output.c_str(), "we");
+    if (!out.file) return MakeError(fmt::format("cannot open output file {}: {}", o.output, strerror(errno)));
+    out.owned = true;
+  }
+  return out.file;
+}
+
+}  // namespace
+
+int RunTraceSession(const Options& o) {
+  bool attach = o.mode == Mode::kAttach;
+  Result<std::optional<Credentials>> user = ResolveUser(o.user);
+  if (!user) return Fail(user.error().message);
+  if (!attach) {
+    Result<std::string> exe = FindExecutable(o.command[0]);
+    if (!exe) {
+      bool missing = exe.error().message.find("not found") != std::string::npos ||
+                     exe.error().message.find("no such file") != std::string::npos;
+      return Fail(exe.error().message, missing ? kExitNotFound : kExitNotExecutable);
+    }
+  } else if (kill(o.attach_pid, 0) != 0 && errno == ESRCH) {
+    return Fail(fmt::format("no process with pid {}", o.attach_pid));
+  }
+
+  Output out;
+  std::unique_ptr<EventWriter> writer;
+  if (!o.summary_only) {
+    Result<FILE*> file = OpenOutput(o, out);
+    if (!file) return Fail(file.error().message);
+    Result<std::unique_ptr<EventWriter>> w = MakeWriter(o.format, *file);
+    if (!w) return Fail(w.error().message);
+    writer = std::move(*w);
+  }
+
+  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(o.trace);
+  if (!opened) return Fail(opened.error().message);
+  Tracer& tracer = **opened;
+
+  InstallSignalHandlers(attach);
+  std::optional<PausedChild> child;
+  pid_t root = o.attach_pid;
+  if (!attach) {
+    Result<PausedChild> started = PausedChild::Start(o.command, *user);
+    if (!started) return Fail(started.error().message);
+    child.emplace(std::move(*started));
+    root = child->pid();
+  }
+  if (Status st = tracer.AddRoot(root); !st) {
+    if (child) kill(child->pid(), SIGKILL);
+    return Fail(st.error().message);
+  }
+  if (child) {
+    forward_pid = child->pid();
+    if (Status st = child->Release(); !st) {
+      waitpid(child->pid(), nullptr, 0);
+      return Fail(st.error().message, child->exec_status());
+    }
+  }
+
+  SummaryBuilder summary;
+  std::optional<int> root_status;  // the command's $?
+  std::optional<Error> output_error;
+  EventSink sink = [&](const Event& event) -> Status {
+    summary.Add(event);
+    if (attach && event.type == EventType::kExit && event.pid == static_cast<uint32_t>(root))
+      root_status = event.exit_status;
+    if (writer && !output_error) {
+      if (Status st = writer->Write(event); !st) output_error = st.error();
+    }
+    return Ok{};
+  };
+
+  bool child_running = child.has_value();
+  std::optional<Error> read_error;
+  while (true) {
+    if (Status st = tracer.Poll(kPollMs, sink); !st) {
+      read_error = st.error();
+      break;
+    }
+    if (child_running) {
+      int wstatus = 0;
+      pid_t r = waitpid(child->pid(), &wstatus, WNOHANG);
+      if (r == child->pid()) {
+        child_running = false;
+        root_status = ShellStatus(wstatus);
+      }
+    }
+    if (tracer.TreeEnded() || stop_requested) break;
+  }
+  if (!read_error) {
+    if (Status st = tracer.Drain(sink); !st) read_error = st.error();
+  }
+  TraceCounters counters = tracer.Counters();
+  uint64_t undecodable = tracer.undecodable();
+
+  if (child_running) {  // left the tree (setuid) but still running
+    int wstatus = 0;
+    while (waitpid(child->pid(), &wstatus, 0) < 0 && errno == EINTR) {
+    }
+    root_status = ShellStatus(wstatus);
+  }
+
+  RealFileSystem fs;
+  Summary result = summary.Finish(fs);
+  result.exit_code = root_status.value_or(0);
+  if (writer && !output_error) {
+    Status st = writer->WriteSummary(result);
+    if (st) st = writer->Flush();
+    if (!st) output_error = st.error();
+  }
+  if (!o.no_summary) {
+    WriteSummaryText(stderr, result);
+    if (undecodable > 0 || counters.file_state_full > 0)
+      fmt::print(stderr, "fantrace: warning: {} records could not be decoded, {} open files could not be tracked\n",
+                 undecodable, counters.file_state_full);
+  }
+  fflush(stdout);
+  fflush(stderr);
+  tracer.ReleaseInBackground();
+  if (read_error) return Fail(read_error->message);
+  if (output_error) return Fail(fmt::format("writing the events failed: {}", output_error->message));
+  if (attach && !root_status && stop_requested) return 0;
+  return result.exit_code;
+}
+
+}  // namespace fantrace::cli
