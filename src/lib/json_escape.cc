@@ -17,7 +17,7 @@ void AppendEscapedAscii(fmt::memory_buffer& out, unsigned char c) {
     case '\n': out.append(std::string_view("\\n")); return;
     case '\r': out.append(std::string_view("\\r")); return;
     case '\t': out.append(std::string_view("\\t")); return;
-    default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", c); return;
+    default: fmt::format_to(fmt::appender(out), "\\u{:04x}", c); return;
   }
 }
 
@@ -77,7 +77,7 @@ void AppendJsonString(fmt::memory_buffer& out, std::string_view bytes) {
     if (len == 0) {
       // One surrogate per bad byte, so the next byte gets its own chance to
       // start a valid sequence (Python does the same).
-      fmt::format_to(std::back_inserter(out), "\\udc{:02x}", c);
+      fmt::format_to(fmt::appender(out), "\\udc{:02x}", c);
       ++i;
       continue;
     }
