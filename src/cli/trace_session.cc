@@ -33,6 +33,9 @@ void ForwardSignal(int sig) {
 void RequestStop(int) { stop_requested = 1; }
 
 void InstallSignalHandlers(bool attach) {
+  // A closed output pipe must come back as a write error (and a summary),
+  // not kill fantrace while the command runs on.
+  signal(SIGPIPE, SIG_IGN);
   struct sigaction sa{};
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
@@ -178,7 +181,9 @@ int RunTraceSession(const Options& o) {
     if (st) st = writer->Flush();
     if (!st) output_error = st.error();
   }
-  if (!o.no_summary) {
+  // The text format on stderr already ends with the summary.
+  bool summary_shown = writer && o.format == "text" && o.output.empty();
+  if (!o.no_summary && !summary_shown) {
     WriteSummaryText(stderr, result);
     if (undecodable > 0 || counters.file_state_full > 0)
       fmt::print(stderr, "fantrace: warning: {} records could not be decoded, {} open files could not be tracked\n",
