@@ -79,6 +79,18 @@ void SummaryBuilder::NoteInode(const Event& ev) {
   if (ev.ino != 0) inode_of_[ev.path] = Inode{ev.dev, ev.ino};
 }
 
+// True when the tree itself made what the open `ev` finds: the tree created,
+// truncated or wrote this file earlier. Matched by inode (the same file under
+// another name, a bind mount say) or by name, unless an inode learnt for the
+// name shows that the name now holds another file (replaced from outside).
+bool SummaryBuilder::MadeByTree(const Event& ev) const {
+  const Inode inode{ev.dev, ev.ino};
+  if (ev.ino != 0 && written_inodes_.contains(inode)) return true;
+  if (!written_.contains(ev.path)) return false;
+  auto known = inode_of_.find(ev.path);
+  return ev.ino == 0 || known == inode_of_.end() || known->second == inode;
+}
+
 void SummaryBuilder::MarkWritten(const std::string& path) {
   written_.insert(path);
   if (auto it = inode_of_.find(path); it != inode_of_.end()) written_inodes_.insert(it->second);
@@ -86,7 +98,11 @@ void SummaryBuilder::MarkWritten(const std::string& path) {
 
 void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
   // `to` keeps its written mark if `from` had none: the tree still replaced
-  // it, so it is still an output of the tree.
+  // it, so it is still an output of the tree. The file it named is gone
+  // (unless both names were links to one inode, when rename does nothing).
+  auto replaced = inode_of_.find(to), moved = inode_of_.find(from);
+  if (replaced != inode_of_.end() && (moved == inode_of_.end() || moved->second != replaced->second))
+    written_inodes_.erase(replaced->second);
   inode_of_.erase(to);
   MoveSubtree(written_, from, to);
   MoveSubtree(inode_of_, from, to);
@@ -101,6 +117,10 @@ void SummaryBuilder::Link(const std::string& target, const std::string& path) {
 }
 
 void SummaryBuilder::Remove(const std::string& path) {
+  if (auto it = inode_of_.find(path); it != inode_of_.end()) written_inodes_.erase(it->second);
+  const std::string prefix = path + "/";
+  for (auto it = inode_of_.lower_bound(prefix); it != inode_of_.end() && it->first.starts_with(prefix); ++it)
+    written_inodes_.erase(it->second);
   EraseSubtree(written_, path);
   EraseSubtree(inode_of_, path);
 }
@@ -117,12 +137,17 @@ void SummaryBuilder::Add(const Event& ev) {
       pids_.insert(ev.ppid);
       break;
     case EventType::kExit: pids_.insert(ev.pid); break;
-    case EventType::kOpen:
+    case EventType::kOpen: {
+      // `read` lists inputs: a file the tree made before reading it (a temp
+      // file, an intermediate) is not one. A file read first stays an input
+      // even when the tree writes it afterwards.
+      const bool makes = ev.created || ev.truncated || IsTmpfileName(ev.path);
+      const bool reads = ev.access == Access::kRead || ev.access == Access::kReadWrite;
+      if (ev.regular && reads && !makes && !MadeByTree(ev)) read_.insert(ev.path);
       NoteInode(ev);
-      if (!ev.regular) break;
-      if (ev.access == Access::kRead || ev.access == Access::kReadWrite) read_.insert(ev.path);
-      if (ev.created || ev.truncated || IsTmpfileName(ev.path)) MarkWritten(ev.path);
+      if (ev.regular && makes) MarkWritten(ev.path);
       break;
+    }
     case EventType::kModify:
       NoteInode(ev);
       if (ev.regular) MarkWritten(ev.path);

@@ -1,9 +1,11 @@
 // What a traced tree did, in one value: which files it read, wrote, deleted
-// and executed, fed the event stream in order. The interesting part is
-// "written": build tools write a temporary name and rename it into place
-// (sed -i, gcc -o, git objects via link), so the builder follows renames,
-// links and unlinks and reports only the final names that still exist as
-// regular files. Not thread-safe; one builder per trace.
+// and executed, fed the event stream in order. Build tools write a temporary
+// name and rename it into place (sed -i, gcc -o, git objects via link), so
+// the builder follows renames, links and unlinks: "written" holds only the
+// final names that still exist as regular files, and "read" only the tree's
+// inputs, not the temporaries and intermediates it wrote and read back
+// (gcc's /tmp/cc*.s). The rules are the jsonl contract (docs/jsonl.md).
+// Not thread-safe; one builder per trace.
 #pragma once
 
 #include <array>
@@ -61,10 +63,12 @@ class SummaryBuilder {
   };
 
   void NoteInode(const Event& ev);
+  bool MadeByTree(const Event& ev) const;
   void MarkWritten(const std::string& path);
   void Rename(const std::string& from, const std::string& to);
   void Link(const std::string& target, const std::string& path);
   void Remove(const std::string& path);
+  void ForgetInode(const std::string& path);
 
   uint64_t lost_ = 0;
   std::array<uint64_t, kEventTypeCount> events_{};
@@ -77,6 +81,9 @@ class SummaryBuilder {
   // The inode each path last named, learnt from open/modify/close, so a link
   // whose target path differs from the written one still matches.
   std::map<std::string, Inode> inode_of_;
+  // Inodes the tree wrote, while a name the tree gave them still exists:
+  // forgotten when that name goes, because the file system soon hands the
+  // number to a new file (ext4 does at once).
   std::set<Inode> written_inodes_;
 };
 

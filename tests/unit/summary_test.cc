@@ -152,6 +152,77 @@ TEST(Summary, ReadsSkipNonRegularFiles) {
   EXPECT_EQ(s.read, Paths{"/etc/passwd"});
 }
 
+Event Unlink(std::string path) { return PathEvent(EventType::kUnlink, std::move(path)); }
+
+TEST(SummaryRead, IntermediatesTheTreeMadeAreNotInputs) {
+  // gcc: the driver creates /tmp/ccX.s, cc1 truncates and writes it, as
+  // reads it back, the driver unlinks it. Only x.c is an input.
+  Summary s = Summarize({Open("/src/x.c", Access::kRead, false, false, 1),
+                         Open("/tmp/ccX.s", Access::kReadWrite, /*created=*/true, false, 2),
+                         Close("/tmp/ccX.s", false),
+                         Open("/tmp/ccX.s", Access::kWrite, false, /*truncated=*/true, 2),
+                         PathEvent(EventType::kModify, "/tmp/ccX.s"), Close("/tmp/ccX.s", true),
+                         Open("/tmp/ccX.s", Access::kRead, false, false, 2), Unlink("/tmp/ccX.s")},
+                        {});
+  EXPECT_EQ(s.read, Paths{"/src/x.c"});
+}
+
+TEST(SummaryRead, AFileCreatedForReadingAndWritingIsNotAnInput) {
+  // sed -i's temp file: mkostemp opens it O_RDWR|O_CREAT|O_EXCL.
+  Summary s = Summarize({Open("/w/f", Access::kRead, false, false, 1),
+                         Open("/w/sedAbc", Access::kReadWrite, /*created=*/true, false, 2),
+                         PathEvent(EventType::kModify, "/w/sedAbc"), Close("/w/sedAbc", true),
+                         TwoPath(EventType::kRename, "/w/sedAbc", "/w/f")},
+                        {"/w/f"});
+  EXPECT_EQ(s.read, Paths{"/w/f"});
+  EXPECT_EQ(s.written, Paths{"/w/f"});
+}
+
+TEST(SummaryRead, TruncatedOrWrittenBeforeTheReadIsNotAnInput) {
+  Summary s = Summarize({PathEvent(EventType::kTruncate, "/t/by_name"), Open("/t/by_name", Access::kRead),
+                         Open("/t/rw", Access::kReadWrite, false, /*truncated=*/true, 3),
+                         Open("/t/log", Access::kWrite, false, false, 4),
+                         PathEvent(EventType::kModify, "/t/log"),
+                         Open("/t/log", Access::kRead, false, false, 4)},
+                        {"/t/by_name", "/t/rw", "/t/log"});
+  EXPECT_TRUE(s.read.empty());
+}
+
+TEST(SummaryRead, ReadFirstAndWrittenLaterIsBoth) {
+  Summary s = Summarize({Open("/d/counter", Access::kRead, false, false, 5),
+                         Open("/d/counter", Access::kWrite, false, /*truncated=*/true, 5),
+                         Open("/d/counter", Access::kRead, false, false, 5),
+                         Open("/d/opened", Access::kWrite, false, false, 6),  // opened, never written
+                         Open("/d/opened", Access::kRead, false, false, 6)},
+                        {"/d/counter", "/d/opened"});
+  EXPECT_EQ(s.read, (Paths{"/d/counter", "/d/opened"}));
+  EXPECT_EQ(s.written, Paths{"/d/counter"});
+}
+
+TEST(SummaryRead, FollowsRenamesLinksAndOtherNamesOfTheInode) {
+  Summary s = Summarize({Open("/o/tmp1", Access::kWrite, true, false, 7),
+                         TwoPath(EventType::kRename, "/o/tmp1", "/o/out"),
+                         Open("/o/out", Access::kRead, false, false, 7),
+                         Open("/o/obj_tmp", Access::kWrite, true, false, 8),
+                         TwoPath(EventType::kLink, "/o/obj_tmp", "/o/obj"), Unlink("/o/obj_tmp"),
+                         Open("/o/obj", Access::kRead, false, false, 8),
+                         Open("/o/a", Access::kWrite, true, false, 9),
+                         Open("/mnt/o/a", Access::kRead, false, false, 9)},  // a bind mount of /o
+                        {"/o/out", "/o/obj", "/o/a"});
+  EXPECT_TRUE(s.read.empty());
+}
+
+TEST(SummaryRead, ANewFileUnderAnOldNameOrInodeNumberIsAnInput) {
+  // The tree wrote /x and /t/tmp; afterwards /x was replaced from outside
+  // the tree, and /t/tmp deleted, its inode number going to a new file.
+  Summary s = Summarize({Open("/x", Access::kWrite, true, false, 10),
+                         Open("/t/tmp", Access::kWrite, true, false, 11), Unlink("/t/tmp"),
+                         Open("/x", Access::kRead, false, false, 12),
+                         Open("/t/new", Access::kRead, false, false, 11)},
+                        {"/x", "/t/new"});
+  EXPECT_EQ(s.read, (Paths{"/t/new", "/x"}));
+}
+
 TEST(Summary, CountsProcessesExecsLostAndEvents) {
   Event exec = PathEvent(EventType::kExec, "/bin/sh");
   exec.pid = 10;
