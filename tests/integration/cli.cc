@@ -73,6 +73,33 @@ TEST(Cli, BadUsageExits2WithoutRunningTheCommand) {
   EXPECT_EQ(RunFantrace({"no-such-verb"}).status, 2);
 }
 
+TEST(Cli, CommandThatCannotBeExecutedExits126) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string not_executable = dir / "script";
+  WriteFile(not_executable, "#!/bin/sh\nexit 0\n");  // mode 0644: no execute bit
+  Trace t = RunFantrace({"run", "--", not_executable});
+  EXPECT_EQ(t.status, 126) << t.err;
+  EXPECT_EQ(Lines(t.err).size(), 1u) << t.err;
+}
+
+TEST(Cli, NotRootExits2WithOneLine) {
+  FANTRACE_REQUIRE_ROOT();
+  ProcessResult as_nobody = RunUntraced({"setpriv", "--reuid=nobody", "--regid=nogroup",
+                                         "--clear-groups", FANTRACE_BIN, "run", "--", "true"});
+  EXPECT_EQ(as_nobody.status, 2) << as_nobody.err;
+  EXPECT_EQ(Lines(as_nobody.err).size(), 1u) << as_nobody.err;
+}
+
+TEST(Cli, NoSummaryLeavesStderrToTheCommand) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  Trace t = RunFantrace({"run", "--no-summary", "--format", "jsonl", "-o", dir / "trace.jsonl",
+                         "--", "/bin/sh", "-c", "echo from-command >&2"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.err, "from-command\n");
+}
+
 TEST(Cli, UnwritableOutputExits2WithOneLine) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
@@ -132,12 +159,14 @@ TEST(Cli, FsatraceFormat) {
   std::string input = dir / "input", out = dir / "out", moved = dir / "moved";
   WriteFile(input, "x\n");
   Trace t = RunFantrace({"run", "--format", "fsatrace", "-o", "-", "--", "/bin/sh", "-c",
-                         "cat " + input + " > " + out + " && mv " + out + " " + moved});
+                         "cat " + input + " > " + out + " && mv " + out + " " + moved +
+                             " && rm " + input});
   ASSERT_EQ(t.status, 0) << t.err;
 
   EXPECT_TRUE(HasLine(t.out, "r|" + input)) << t.out;
-  EXPECT_TRUE(HasLine(t.out, "w|" + out) || HasLine(t.out, "w|" + moved)) << t.out;
+  EXPECT_TRUE(HasLine(t.out, "w|" + out)) << t.out;
   EXPECT_TRUE(HasLine(t.out, "m|" + moved + "|" + out)) << t.out;
+  EXPECT_TRUE(HasLine(t.out, "d|" + input)) << t.out;
   for (const std::string& line : Lines(t.out)) {
     bool well_formed = line.size() > 2 && line[1] == '|' &&
                        std::string_view("rwmdtq").find(line[0]) != std::string_view::npos;
@@ -161,7 +190,8 @@ TEST(Cli, AttachFollowsARunningProcess) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
   Process target({Prog("tick_until_stop"), dir.path()});
-  FantraceRun attach("attach", {std::to_string(target.pid())});
+  const pid_t target_pid = target.pid();
+  FantraceRun attach("attach", {std::to_string(target_pid)});
   std::this_thread::sleep_for(std::chrono::seconds(3));
   WriteFile(dir / "stop", "");
   ASSERT_EQ(target.Wait().status, 0);
@@ -180,7 +210,7 @@ TEST(Cli, AttachFollowsARunningProcess) {
   for (int i = first; i < ticks; ++i) expected.push_back(dir / ("tick_" + std::to_string(i)));
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(written, expected) << "every tick from the first traced one to the last";
-  std::vector<Json> exits = t.EventsOf("exit", target.pid());
+  std::vector<Json> exits = t.EventsOf("exit", target_pid);
   ASSERT_EQ(exits.size(), 1u) << t.jsonl;
   EXPECT_EQ(exits[0]["status"], 0);
 }

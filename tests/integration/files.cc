@@ -70,6 +70,41 @@ TEST(Files, SedInPlaceReportsOnlyTheFinalName) {
   EXPECT_TRUE(IsUnder(from, dir.path()) && from.starts_with(dir / "sed")) << from;
 }
 
+TEST(Files, RenameChainReportsOnlyTheLastName) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string a = dir / "a", b = dir / "b", c = dir / "c";
+  Trace t = TraceShell("echo x > " + a + " && mv " + a + " " + b + " && mv " + b + " " + c);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.EventsAt("rename", b).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.EventsAt("rename", c).size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{c});
+  EXPECT_EQ(t.ListedUnder("deleted", dir.path()), Paths{});
+}
+
+// Renaming a directory moves the files the tree wrote inside it.
+TEST(Files, RenamedDirectoryCarriesItsWrittenFiles) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string staging = dir / "staging", final_dir = dir / "final";
+  Trace t = TraceShell("mkdir " + staging + " && echo x > " + staging + "/out && mv " + staging +
+                       " " + final_dir);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> renames = t.EventsAt("rename", final_dir);
+  ASSERT_EQ(renames.size(), 1u) << t.jsonl;
+  EXPECT_EQ(renames[0]["from"], staging);
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{final_dir + "/out"});
+}
+
+TEST(Files, PipesAndDevicesAreNeverWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = TraceShell("echo x > /dev/null && echo y | cat > /dev/null");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.Listed("written"), Paths{});
+}
+
 TEST(Files, SharedWritableMappingIsAModification) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;

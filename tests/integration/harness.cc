@@ -65,6 +65,13 @@ std::vector<Json> Trace::EventsAt(std::string_view type, std::string_view path) 
   return found;
 }
 
+std::vector<Json> Trace::EventsAtPath(std::string_view path) const {
+  std::vector<Json> found;
+  for (const Json& event : events)
+    if (StringField(event, "path") == path) found.push_back(event);
+  return found;
+}
+
 std::vector<Json> Trace::EventsOf(std::string_view type, long pid) const {
   std::vector<Json> found;
   for (const Json& event : Events(type))

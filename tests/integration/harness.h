@@ -38,6 +38,8 @@ struct Trace {
   std::vector<Json> Events(std::string_view type) const;
   // Events of one type whose "path" is exactly `path`.
   std::vector<Json> EventsAt(std::string_view type, std::string_view path) const;
+  // Events of any type whose "path" is exactly `path`.
+  std::vector<Json> EventsAtPath(std::string_view path) const;
   // The events of `pid` of one type.
   std::vector<Json> EventsOf(std::string_view type, long pid) const;
   // The final summary line; an empty object (and a test failure) if absent.

@@ -125,6 +125,23 @@ TEST(Paths, FilesThroughABindMount) {
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{view + "/file"});
 }
 
+// 300 nested directories, about 2,700 bytes of path: resolution walks
+// every component within its bounds.
+TEST(Paths, DeepPathIsComplete) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr int kDepth = 300;
+  std::string deep = dir.path();
+  for (int i = 0; i < kDepth; ++i) deep += "/level" + std::to_string(i);
+  std::filesystem::create_directories(deep);
+  std::string file = deep + "/file";
+  Trace t = TraceRun({Prog("write_file"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  EXPECT_EQ(t.EventsAt("open", file).size(), 1u) << t.jsonl;
+}
+
 TEST(Paths, AwkwardNamesRoundTripByteForByte) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
