@@ -45,6 +45,7 @@ struct Event {
   std::string path;
   std::string from;
   std::string target;
+  bool exchange = false;        // rename: RENAME_EXCHANGE swapped path and from
   bool path_truncated = false;  // some path of this event hit a bound
 
   // exec
@@ -61,6 +62,10 @@ struct Event {
   uint64_t ino = 0;
   uint64_t size = 0;          // close
   int64_t mtime_ns = 0;       // close, nanoseconds since the Unix epoch
+
+  // open/close: pairs a close with its open inside the library (the kernel
+  // leaves the path of an unchanged file's close to the reader); 0 if none.
+  uint64_t open_id = 0;
 
   uint32_t ppid = 0;          // fork
   int exit_status = 0;        // exit: as a shell's $? (128+N for signal N)

@@ -38,6 +38,8 @@ struct TraceCounters {
   uint64_t emitted = 0;
   uint64_t file_state_full = 0;
   uint64_t path_truncated = 0;
+  uint64_t untracked_procs = 0;  // forks not followed (process map full)
+  uint64_t pending_full = 0;     // syscalls not followed (counted in lost too)
 };
 
 using EventSink = std::function<Status(const Event&)>;

@@ -20,9 +20,11 @@ enum ft_type {
 	FT_EXEC = 1,      /* slot0 exe path, slot1 filename as given, slot2 argv (NUL-separated) */
 	FT_FORK = 2,      /* pid = child tgid, aux = parent tgid */
 	FT_EXIT = 3,      /* aux = kernel exit code (wait status) */
-	FT_OPEN = 4,      /* slot0 path; dev, ino, size, mtime, mode, flags */
+	FT_OPEN = 4,      /* slot0 path; dev, ino, size, mtime, mode, flags; aux = open id */
 	FT_MODIFY = 5,    /* slot0 path; dev, ino */
-	FT_CLOSE = 6,     /* slot0 path; dev, ino, size, mtime, flags & FT_F_WRITTEN */
+	FT_CLOSE = 6,     /* slot0 path; dev, ino, size, mtime, flags & FT_F_WRITTEN;
+	                     aux = id of the reported open (0 if none); with
+	                     FT_F_PATH_FROM_OPEN slot0 is empty: the open's path */
 	FT_RENAME = 7,    /* slot0 old base dir, slot1 old name, slot2 new base dir, slot3 new name */
 	FT_UNLINK = 8,    /* slot0 base dir, slot1 name */
 	FT_RMDIR = 9,     /* slot0 base dir, slot1 name */
@@ -55,6 +57,8 @@ enum ft_untrace_reason {
 #define FT_F_DIR_OP      (1u << 6)  /* rename/unlink: AT_REMOVEDIR or directory */
 #define FT_F_AT_EXIT     (1u << 7)  /* close: found open when the process exited */
 #define FT_F_ARGV_TRUNC  (1u << 8)  /* exec: argv longer than FT_ARGV_MAX */
+#define FT_F_PATH_FROM_OPEN (1u << 9) /* close: path is that of open id aux */
+#define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
 
@@ -96,6 +100,8 @@ struct ft_counters {
 	__u64 emitted;       /* records written to the ring buffer */
 	__u64 file_state_full; /* open files that could not be tracked */
 	__u64 path_truncated;  /* paths cut at a bound */
+	__u64 untracked_procs; /* forks not followed: the process map was full */
+	__u64 pending_full;    /* syscalls not followed: the pending map was full */
 };
 
 #endif

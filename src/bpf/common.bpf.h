@@ -28,6 +28,9 @@
 #define MAP_SHARED      0x01
 #define MAP_SHARED_VALIDATE 0x03
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
+#define RENAME_EXCHANGE (1 << 1)
+#define E2BIG           7
+#define ENOMEM          12
 
 /* Bounds: every loop and buffer has one. */
 #define FT_DATA_SIZE    (5 * FT_PATH_MAX)  /* slots at masked offsets < 4*FT_PATH_MAX */
@@ -52,6 +55,7 @@ const volatile __u32 cfg_n_exclude = 0;
 struct ft_counters counters = {};
 __s64 live_procs = 0;          /* processes of the tree still running */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
+__u64 next_open_id = 0;        /* ids pairing a close with its open */
 
 struct ft_proc {
 	__u64 start_time;
@@ -77,10 +81,17 @@ struct {
 	__type(value, struct ft_pending);
 } pending SEC(".maps");
 
+enum ft_open_report {
+	OPEN_UNREPORTED = 0,  /* opened before tracing, outside the tree, or open events off */
+	OPEN_SENT,            /* its open event was sent: the close may reuse its path */
+	OPEN_DROPPED,         /* merged or filtered: so is an unchanged close */
+};
+
 struct ft_file_state {
 	__u64 inode;                     /* struct inode * the entry was made for */
+	__u64 open_id;                   /* the open event's id when OPEN_SENT */
 	__u32 written;
-	__u32 pad;
+	__u32 open_report;               /* enum ft_open_report */
 };
 
 struct {

@@ -87,8 +87,12 @@ static __always_inline void append_user_str(struct ft_scratch *s, const char *us
 	if (n <= 0)
 		return;
 	n -= 1;  /* drop the NUL */
-	if (n >= FT_PATH_MAX - 1)
-		s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
+	if (n == FT_PATH_MAX - 1) {  /* longest name, or cut: look one byte on */
+		char next = 0;
+		bpf_probe_read_user(&next, 1, ustr + n);
+		if (next)
+			s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
+	}
 	s->rec.slot_len[slot & 3] = n;
 	s->used = off + n;
 }

@@ -44,7 +44,9 @@ static __always_inline struct ft_file_state *file_state(struct file *file)
 	return st;
 }
 
-static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags, bool mergeable)
+/* Returns 1 when the event was sent, 0 when it was merged or filtered. */
+static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags, __u64 aux,
+				      bool mergeable)
 {
 	if (!kind_enabled(type))
 		return 0;
@@ -54,11 +56,13 @@ static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags
 	if (!s)
 		return 0;
 	s->rec.flags = flags;
+	s->rec.aux = aux;
 	fill_inode(&s->rec, file);
 	append_file_path(s, file, 0);
-	if (path_allowed(s))
-		record_submit(s, false);
-	return 0;
+	if (!path_allowed(s))
+		return 0;
+	record_submit(s, false);
+	return 1;
 }
 
 /* The first write through an open file, by any route (write family,
@@ -84,21 +88,41 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			count(&counters.file_state_full);
 	}
-	return emit_file_event(file, FT_MODIFY, 0, true);
+	return emit_file_event(file, FT_MODIFY, 0, 0, true);
 }
 
 /* A close that drops the last reference the tree holds: report it with
- * the written flag and the final size and mtime. */
-static __noinline int close_file(struct file *file, __u32 extra_flags)
+ * the written flag and the final size and mtime. The close of an unchanged
+ * file shares its open's fate: merged or filtered with it, or sent without
+ * a path for the reader to take from the open. */
+static __noinline int close_file(struct file *file, __u32 flags)
 {
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = file_state(file);
 
 	if (!st || file_refs(file) > 1)
 		return 0;
-	bool written = st->written;
+	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
-	return emit_file_event(file, FT_CLOSE, extra_flags | (written ? FT_F_WRITTEN : 0), !written);
+	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
+	if (state.written)
+		return emit_file_event(file, FT_CLOSE, flags | FT_F_WRITTEN, open_id, false);
+	if (state.open_report == OPEN_UNREPORTED)
+		return emit_file_event(file, FT_CLOSE, flags, 0, true);
+	if (state.open_report == OPEN_DROPPED) {
+		count(&counters.merged);
+		return 0;
+	}
+	if (!kind_enabled(FT_CLOSE))
+		return 0;
+	struct ft_scratch *s = record_begin(FT_CLOSE);
+	if (!s)
+		return 0;
+	s->rec.flags = flags | FT_F_PATH_FROM_OPEN;
+	s->rec.aux = open_id;
+	fill_inode(&s->rec, file);
+	record_submit(s, false);
+	return 1;
 }
 
 static __always_inline int on_open_exit(long ret)
@@ -122,11 +146,7 @@ static __always_inline int on_open_exit(long ret)
 		return 0;
 	bool regular = S_ISREG(file_mode(file));
 	__u64 key = (__u64)file;
-	if (regular) {
-		struct ft_file_state fresh = { .inode = (__u64)BPF_CORE_READ(file, f_inode) };
-		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
-			count(&counters.file_state_full);
-	} else {
+	if (!regular) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
 		if (cfg_regular_only)
 			return 0;
@@ -141,7 +161,18 @@ static __always_inline int on_open_exit(long ret)
 		flags |= FT_F_CREATED;
 	if ((call.args[0] & O_TRUNC) && regular && (fmode & FMODE_WRITE))
 		flags |= FT_F_TRUNCATED;
-	return emit_file_event(file, FT_OPEN, flags, true);
+
+	struct ft_file_state fresh = {
+		.inode = (__u64)BPF_CORE_READ(file, f_inode),
+		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
+		.open_report = OPEN_UNREPORTED,
+	};
+	if (kind_enabled(FT_OPEN))
+		fresh.open_report = emit_file_event(file, FT_OPEN, flags, fresh.open_id, true)
+				    ? OPEN_SENT : OPEN_DROPPED;
+	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
+		count(&counters.file_state_full);
+	return 0;
 }
 
 static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
@@ -150,7 +181,11 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
 		return;
 	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr };
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&pending, &tid, &call, BPF_ANY);
+	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY) != 0) {
+		/* the call goes unreported: its event is lost */
+		count(&counters.pending_full);
+		count(&counters.lost);
+	}
 }
 
 #define ARG(n) (ctx->args[n])
@@ -360,7 +395,7 @@ static __always_inline int on_name_exit(long ret)
 	switch (c.nr) {
 	case P_RENAME:
 		namespace_changed();
-		return emit_name_event(&c, FT_RENAME, 0);
+		return emit_name_event(&c, FT_RENAME, (c.args[4] & RENAME_EXCHANGE) ? FT_F_EXCHANGE : 0);
 	case P_UNLINK:
 		namespace_changed();
 		return emit_name_event(&c, FT_UNLINK, 0);
@@ -455,13 +490,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	}
 	/* An exec that raised privileges (setuid/setgid/file caps: the kernel
 	 * sets secureexec) leaves the tree, as ptrace would refuse to follow. */
-	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec)) {
+	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec) && tree_leave(tgid)) {
 		struct ft_scratch *s = record_begin(FT_UNTRACED);
 		if (s) {
 			s->rec.aux = FT_UNTRACE_SETID;
 			record_submit(s, false);
 		}
-		if (tree_remove(tgid))
+		if (tree_was_last())
 			end_of_tree();
 	}
 	return 0;
@@ -471,12 +506,14 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tid = BPF_CORE_READ(task, pid);
 
 	if (!tgid_traced(tgid))
 		return 0;
+	bpf_map_delete_elem(&pending, &tid);  /* a thread that died inside a syscall */
 	/* signal->live is decremented before this tracepoint: 0 means the
 	 * last thread of the process is exiting (group_dead). */
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (BPF_CORE_READ(task, signal, live.counter) != 0 || !tree_leave(tgid))
 		return 0;
 	/* Files still open are closed by exit_files() after this point. */
 	if (BPF_CORE_READ(task, files, count.counter) == 1)
@@ -489,7 +526,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 			record_submit(s, false);
 		}
 	}
-	if (tree_remove(tgid))
+	if (tree_was_last())
 		end_of_tree();
 	return 0;
 }

@@ -23,17 +23,25 @@ static __always_inline bool tree_add(struct task_struct *task)
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct ft_proc info = { .start_time = BPF_CORE_READ(task, start_time) };
 
-	if (bpf_map_update_elem(&procs, &tgid, &info, BPF_NOEXIST) != 0)
+	long err = bpf_map_update_elem(&procs, &tgid, &info, BPF_NOEXIST);
+	if (err == -E2BIG || err == -ENOMEM)
+		count(&counters.untracked_procs);  /* never silent: the summary says so */
+	if (err != 0)
 		return false;
 	__sync_fetch_and_add(&live_procs, 1);
 	return true;
 }
 
-/* Returns true when this removal ended the tree. */
-static __always_inline bool tree_remove(__u32 tgid)
+/* Takes the process out of the tree. Only one caller succeeds, even when
+ * two threads of a process exit at once. */
+static __always_inline bool tree_leave(__u32 tgid)
 {
-	if (bpf_map_delete_elem(&procs, &tgid) != 0)
-		return false;
+	return bpf_map_delete_elem(&procs, &tgid) == 0;
+}
+
+/* After a successful tree_leave: true when that was the last process. */
+static __always_inline bool tree_was_last(void)
+{
 	return __sync_fetch_and_add(&live_procs, -1) == 1;
 }
 

@@ -99,9 +99,11 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
                                       : EventType::kClose;
       ev.path.assign(s[0]);
       DecodeInode(r, ev);
+      if (r.type != FT_MODIFY) ev.open_id = static_cast<uint64_t>(r.aux);
       return true;
     case FT_RENAME:
       ev.type = EventType::kRename;
+      ev.exchange = r.flags & FT_F_EXCHANGE;
       ev.from = JoinAndNormalize(s[0], s[1]);
       ev.path = JoinAndNormalize(s[2], s[3]);
       return true;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@
 #include "lib/bpf_handles.h"
 #include "lib/decoder.h"
 #include "lib/kernel_env.h"
+#include "lib/path_filter.h"
 
 namespace fantrace {
 namespace {
@@ -102,6 +104,8 @@ class Tracer::Impl {
   uint64_t lost_reported = 0;
   uint64_t undecodable = 0;
   bool tree_end_seen = false;
+  std::unordered_map<uint64_t, std::string> open_paths;
+  PathFilter path_filter{{}, {}};
   const EventSink* sink = nullptr;  // valid during Poll/Drain
   Status sink_status = Ok{};
 
@@ -120,12 +124,32 @@ class Tracer::Impl {
       ++undecodable;
       return 0;
     }
+    PairWithOpen(*event);
+    if (!path_filter.SelectsNameEvent(*event)) return 0;
     Status st = (*sink)(*event);
     if (!st) {
       sink_status = st;
       return -1;  // stops ring_buffer__poll
     }
     return 0;
+  }
+
+  // The kernel sends the close of a file whose open it reported without a
+  // path (resolving it again would double the cost of every open/close):
+  // the path is the open's, kept here while the file is open.
+  void PairWithOpen(Event& event) {
+    if (event.open_id == 0) return;
+    if (event.type == EventType::kOpen) {
+      open_paths.emplace(event.open_id, event.path);
+    } else if (event.type == EventType::kClose) {
+      auto it = open_paths.find(event.open_id);
+      if (it != open_paths.end()) {
+        if (event.path.empty()) event.path = std::move(it->second);
+        open_paths.erase(it);
+      } else if (event.path.empty()) {
+        event.path_truncated = true;  // its open was lost
+      }
+    }
   }
 
   Status ReportLost() {
@@ -207,6 +231,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
   if (!impl->ring) return LoadError("read", -errno);
   impl->time_base.boot_to_epoch_ns = BootToEpochOffset();
+  impl->path_filter = PathFilter(options.include, options.exclude);
   TakeLibbpfLog();
   return std::unique_ptr<Tracer>(new Tracer(std::move(impl)));
 }
@@ -242,7 +267,8 @@ TraceCounters Tracer::Counters() const {
   const ft_counters& c = impl_->skel->bss->counters;
   auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
   return TraceCounters{load(c.lost), load(c.merged), load(c.filtered),
-                       load(c.emitted), load(c.file_state_full), load(c.path_truncated)};
+                       load(c.emitted), load(c.file_state_full), load(c.path_truncated),
+                       load(c.untracked_procs), load(c.pending_full)};
 }
 
 uint64_t Tracer::undecodable() const { return impl_->undecodable; }
