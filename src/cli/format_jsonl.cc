@@ -71,6 +71,7 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
     case EventType::kRename:
       AppendString(b, "from", ev.from);
       AppendString(b, "path", ev.path);
+      if (ev.exchange) b.append(std::string_view(",\"exchange\":true"));
       break;
     case EventType::kLink:
     case EventType::kSymlink:

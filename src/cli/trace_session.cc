@@ -185,9 +185,11 @@ int RunTraceSession(const Options& o) {
   bool summary_shown = writer && o.format == "text" && o.output.empty();
   if (!o.no_summary && !summary_shown) {
     WriteSummaryText(stderr, result);
-    if (undecodable > 0 || counters.file_state_full > 0)
-      fmt::print(stderr, "fantrace: warning: {} records could not be decoded, {} open files could not be tracked\n",
-                 undecodable, counters.file_state_full);
+    if (undecodable > 0 || counters.file_state_full > 0 || counters.untracked_procs > 0)
+      fmt::print(stderr,
+                 "fantrace: warning: the trace is incomplete: {} records could not be decoded, "
+                 "{} open files and {} processes could not be tracked\n",
+                 undecodable, counters.file_state_full, counters.untracked_procs);
   }
   fflush(stdout);
   fflush(stderr);

@@ -108,6 +108,17 @@ void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
   MoveSubtree(inode_of_, from, to);
 }
 
+// renameat2(RENAME_EXCHANGE): both names stay, their files trade places.
+void SummaryBuilder::Exchange(const std::string& a, const std::string& b) {
+  const std::string parked(1, '\0');  // no path contains a NUL byte
+  MoveSubtree(written_, a, parked);
+  MoveSubtree(written_, b, a);
+  MoveSubtree(written_, parked, b);
+  MoveSubtree(inode_of_, a, parked);
+  MoveSubtree(inode_of_, b, a);
+  MoveSubtree(inode_of_, parked, b);
+}
+
 void SummaryBuilder::Link(const std::string& target, const std::string& path) {
   auto inode = inode_of_.find(target);
   bool target_written =
@@ -157,7 +168,12 @@ void SummaryBuilder::Add(const Event& ev) {
       if (ev.regular && ev.written) MarkWritten(ev.path);
       break;
     case EventType::kTruncate: MarkWritten(ev.path); break;
-    case EventType::kRename: Rename(ev.from, ev.path); break;
+    case EventType::kRename:
+      if (ev.exchange)
+        Exchange(ev.from, ev.path);
+      else
+        Rename(ev.from, ev.path);
+      break;
     case EventType::kLink: Link(ev.target, ev.path); break;
     case EventType::kUnlink:
       deleted_.insert(ev.path);

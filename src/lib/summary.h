@@ -66,6 +66,7 @@ class SummaryBuilder {
   bool MadeByTree(const Event& ev) const;
   void MarkWritten(const std::string& path);
   void Rename(const std::string& from, const std::string& to);
+  void Exchange(const std::string& a, const std::string& b);
   void Link(const std::string& target, const std::string& path);
   void Remove(const std::string& path);
   void ForgetInode(const std::string& path);
