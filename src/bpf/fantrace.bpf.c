@@ -192,16 +192,16 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
 
 SEC("tracepoint/syscalls/sys_enter_openat")
 int enter_openat(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, ARG(2), 0, 0, 0, 0); return 0; }
+/* One program serves every exit of the open family (and below, of the
+ * write family and of the name calls): the verifier checks it once, which
+ * keeps start-up short. Userspace attaches it to the other tracepoints of
+ * its family (src/lib/tracepoints.cc). */
 SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_openat(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+int exit_open_family(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
 SEC("tracepoint/syscalls/sys_enter_open")
 int enter_open(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, ARG(1), 0, 0, 0, 0); return 0; }
-SEC("tracepoint/syscalls/sys_exit_open")
-int exit_open(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
 SEC("tracepoint/syscalls/sys_enter_creat")
 int enter_creat(struct trace_event_raw_sys_enter *ctx) { stash(P_OPEN, O_TRUNC, 0, 0, 0, 0); return 0; }
-SEC("tracepoint/syscalls/sys_exit_creat")
-int exit_creat(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
 
 SEC("tracepoint/syscalls/sys_enter_openat2")
 int enter_openat2(struct trace_event_raw_sys_enter *ctx)
@@ -213,23 +213,14 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 	stash(P_OPEN, flags, 0, 0, 0, 0);
 	return 0;
 }
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int exit_openat2(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
 
-#define ON_WRITE(sc, argn) \
-	SEC("tracepoint/syscalls/sys_enter_" #sc) \
-	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(argn)); }
+/* write, pwrite64, writev, pwritev, pwritev2, ftruncate, fallocate, sendfile64 */
+SEC("tracepoint/syscalls/sys_enter_write")
+int enter_write_fd0(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(0)); }
 
-ON_WRITE(write, 0)
-ON_WRITE(pwrite64, 0)
-ON_WRITE(writev, 0)
-ON_WRITE(pwritev, 0)
-ON_WRITE(pwritev2, 0)
-ON_WRITE(ftruncate, 0)
-ON_WRITE(fallocate, 0)
-ON_WRITE(copy_file_range, 2)
-ON_WRITE(sendfile64, 0)
-ON_WRITE(splice, 2)
+/* copy_file_range, splice: the file written is the third argument */
+SEC("tracepoint/syscalls/sys_enter_copy_file_range")
+int enter_write_fd2(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(2)); }
 
 SEC("tracepoint/syscalls/sys_enter_mmap")
 int enter_mmap(struct trace_event_raw_sys_enter *ctx)
@@ -415,11 +406,10 @@ static __always_inline int on_name_exit(long ret)
 }
 
 /* args normalised to (dfd1, name1, dfd2, name2, flags) */
+/* args normalised to (dfd1, name1, dfd2, name2, flags) */
 #define NAME_CALL(sc, nr, a0, a1, a2, a3, a4) \
 	SEC("tracepoint/syscalls/sys_enter_" #sc) \
-	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { stash(nr, a0, a1, a2, a3, a4); return 0; } \
-	SEC("tracepoint/syscalls/sys_exit_" #sc) \
-	int exit_##sc(struct trace_event_raw_sys_exit *ctx) { return on_name_exit(ctx->ret); }
+	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { stash(nr, a0, a1, a2, a3, a4); return 0; }
 
 NAME_CALL(rename, P_RENAME, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
 NAME_CALL(renameat, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), 0)
@@ -435,6 +425,10 @@ NAME_CALL(linkat, P_LINK, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
 NAME_CALL(symlink, P_SYMLINK, ARG(0), AT_FDCWD, ARG(1), 0, 0)
 NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
 NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
+
+/* the exits of all the name calls above */
+SEC("tracepoint/syscalls/sys_exit_rename")
+int exit_name_family(struct trace_event_raw_sys_exit *ctx) { return on_name_exit(ctx->ret); }
 
 /* ---- process tree ----------------------------------------------------- */
 

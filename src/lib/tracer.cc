@@ -18,6 +18,7 @@
 #include "lib/decoder.h"
 #include "lib/kernel_env.h"
 #include "lib/path_filter.h"
+#include "lib/tracepoints.h"
 
 namespace fantrace {
 namespace {
@@ -97,7 +98,14 @@ std::string NormalizePrefix(std::string prefix) {
 
 class Tracer::Impl {
  public:
+  ~Impl() {
+    std::vector<bpf_link*> links;
+    for (LinkPtr& link : family_links) links.push_back(link.release());
+    DestroyLinksConcurrently(std::move(links));
+  }
+
   SkeletonPtr skel;
+  std::vector<LinkPtr> family_links;  // destroyed before the skeleton
   RingBufferPtr ring;
   TimeBase time_base;
   bool has_root = false;
@@ -227,6 +235,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   if (Status st = put_prefixes(options.exclude, kPrefixMax); !st) return st.error();
 
   if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
+  if (Status st = AttachFamilies(skel, impl->family_links); !st) return st.error();
 
   impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
   if (!impl->ring) return LoadError("read", -errno);

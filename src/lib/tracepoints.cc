@@ -1,0 +1,62 @@
+#include "lib/tracepoints.h"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace fantrace {
+namespace {
+
+struct Family {
+  bpf_program* (*prog)(fantrace_bpf*);
+  std::vector<const char*> more;  // tracepoints beyond the one in SEC()
+};
+
+const std::vector<Family>& Families() {
+  static const std::vector<Family> families = {
+      {[](fantrace_bpf* s) { return s->progs.exit_open_family; }, {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}},
+      {[](fantrace_bpf* s) { return s->progs.enter_write_fd0; },
+       {"sys_enter_pwrite64", "sys_enter_writev", "sys_enter_pwritev", "sys_enter_pwritev2",
+        "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64"}},
+      {[](fantrace_bpf* s) { return s->progs.enter_write_fd2; }, {"sys_enter_splice"}},
+      {[](fantrace_bpf* s) { return s->progs.exit_name_family; },
+       {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
+        "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
+        "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"}},
+  };
+  return families;
+}
+
+}  // namespace
+
+Status AttachFamilies(fantrace_bpf* skel, std::vector<LinkPtr>& links) {
+  for (const Family& family : Families()) {
+    bpf_program* prog = family.prog(skel);
+    for (const char* tp : family.more) {
+      bpf_link* link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
+      if (!link)
+        return MakeError(fmt::format("cannot attach to tracepoint syscalls/{}: {}", tp, strerror(errno)));
+      links.emplace_back(link);
+    }
+  }
+  return Ok{};
+}
+
+void DestroyLinksConcurrently(std::vector<bpf_link*> links) {
+  std::vector<std::thread> threads;
+  threads.reserve(links.size());
+  for (bpf_link* link : links) {
+    if (!link) continue;
+    try {
+      threads.emplace_back([link] { bpf_link__destroy(link); });
+    } catch (const std::system_error&) {
+      bpf_link__destroy(link);  // no thread to spare: here, then
+    }
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace fantrace
