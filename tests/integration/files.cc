@@ -105,6 +105,22 @@ TEST(Files, PipesAndDevicesAreNeverWritten) {
   EXPECT_EQ(t.Listed("written"), Paths{});
 }
 
+// The shell exits with fd 3 still open on the file: the process's exit
+// closes it, and that close is reported like any other.
+TEST(Files, FileLeftOpenAtExitIsClosed) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "left-open";
+  Trace t = TraceShell("exec 3> " + file + " && echo x >&3");
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> closes = t.EventsAt("close", file);
+  ASSERT_EQ(closes.size(), 1u) << t.jsonl;
+  EXPECT_EQ(closes[0]["written"], true);
+  EXPECT_EQ(closes[0]["size"], 2);
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+}
+
 TEST(Files, SharedWritableMappingIsAModification) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
@@ -188,7 +204,14 @@ TEST(Files, TmpfileLinkedIntoPlaceIsWrittenUnderItsName) {
   ASSERT_EQ(t.status, 0) << t.err;
   ASSERT_EQ(ReadFile(linked), "tmpfile\n");
 
-  EXPECT_EQ(t.EventsAt("link", linked).size(), 1u) << t.jsonl;
+  // The anonymous file is opened as DIR/#<ino>, and linked from there.
+  std::string anonymous = dir / ("#" + std::to_string(Stat(linked).st_ino));
+  std::vector<Json> opens = t.EventsAt("open", anonymous);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  EXPECT_EQ(opens[0]["access"], "write");
+  std::vector<Json> links = t.EventsAt("link", linked);
+  ASSERT_EQ(links.size(), 1u) << t.jsonl;
+  EXPECT_EQ(links[0]["target"], anonymous);
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{linked});
 }
 

@@ -142,6 +142,34 @@ TEST(Paths, DeepPathIsComplete) {
   EXPECT_EQ(t.EventsAt("open", file).size(), 1u) << t.jsonl;
 }
 
+// deep_write builds a path of about 4,600 bytes, past the 4096-byte bound:
+// the open is reported with the path's last components and marked.
+TEST(Paths, OverLongPathIsMarkedAndKeepsItsEnd) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr int kDepth = 45;
+  Trace t = TraceRun({Prog("deep_write"), dir.path(), std::to_string(kDepth)});
+  // remove_all cannot name files past PATH_MAX; rm walks with openat.
+  ProcessResult cleanup = RunUntraced({"rm", "-rf", dir / "d000_" + std::string(95, 'x')});
+  ASSERT_EQ(t.status, 0) << t.err;
+  ASSERT_EQ(cleanup.status, 0) << cleanup.err;
+
+  std::string full = dir.path();
+  for (int i = 0; i < kDepth; ++i) {
+    std::string prefix = "d" + std::string(i < 10 ? "00" : "0") + std::to_string(i) + "_";
+    full += "/" + prefix + std::string(100 - prefix.size(), 'x');
+  }
+  full += "/file";
+  std::vector<Json> opens;
+  for (const Json& open : t.Events("open"))
+    if (open.value("path", "").ends_with("/file")) opens.push_back(open);
+  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
+  std::string reported = opens[0].value("path", "");
+  EXPECT_EQ(opens[0]["truncated_path"], true);
+  EXPECT_LE(reported.size(), 4096u);
+  EXPECT_TRUE(full.ends_with(reported)) << "not the end of the real path: " << reported;
+}
+
 TEST(Paths, AwkwardNamesRoundTripByteForByte) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;

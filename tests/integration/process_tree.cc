@@ -111,6 +111,86 @@ TEST(ProcessTree, ExecReportsResolvedPathAndArgv) {
   EXPECT_TRUE(t.Lists("executed", echo)) << t.Summary().dump();
 }
 
+// The kernel loads the interpreter of a #! script; the script itself is
+// opened by the interpreter, so it is an input.
+TEST(ProcessTree, ScriptExecRunsItsInterpreter) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string script = dir / "script", out = dir / "out";
+  WriteFile(script, "#!/bin/sh\necho from-script > " + out + "\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  Trace t = TraceRun({script});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> execs = t.Events("exec");
+  ASSERT_EQ(execs.size(), 1u) << t.jsonl;
+  EXPECT_EQ(execs[0]["path"], Canonical("/bin/sh"));
+  EXPECT_TRUE(t.Lists("executed", Canonical("/bin/sh")));
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{script});
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{out});
+}
+
+// unshare(1) puts its child in a new pid namespace, where it is pid 1; the
+// trace follows it there and reports it by its pid in the initial namespace.
+TEST(ProcessTree, FollowsIntoANewPidNamespace) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "namespaced";
+  Trace t = TraceRun({"unshare", "--pid", "--fork", Prog("write_file"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  long writer = OpenerPid(t, file);
+  EXPECT_NE(writer, 1) << "pids are those of the initial namespace";
+  std::vector<Json> forks = t.EventsOf("fork", writer);
+  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
+  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Canonical("/usr/bin/unshare")));
+}
+
+// glibc's posix_spawn uses clone(CLONE_VM | CLONE_VFORK), not fork.
+TEST(ProcessTree, PosixSpawnedChildIsFollowed) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "spawned";
+  Trace t = TraceRun({Prog("spawn_child"), Prog("write_file"), file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+  long child = ExecPid(t, Prog("write_file"));
+  EXPECT_EQ(OpenerPid(t, file), child);
+  std::vector<Json> forks = t.EventsOf("fork", child);
+  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
+  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Prog("spawn_child")));
+}
+
+// 100 arguments of 100 bytes: more than the 4096 argv bytes an exec event
+// keeps, so argv is a cut-short prefix and says so.
+TEST(ProcessTree, LongArgvIsCutAndMarked) {
+  FANTRACE_REQUIRE_ROOT();
+  std::vector<std::string> command{"/bin/true"};
+  for (int i = 0; i < 100; ++i) command.push_back(std::to_string(i) + std::string(97, 'a'));
+  Trace t = TraceRun(command);
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::vector<Json> execs = t.EventsAt("exec", Canonical("/bin/true"));
+  ASSERT_EQ(execs.size(), 1u) << t.jsonl;
+  EXPECT_EQ(execs[0]["argv_truncated"], true);
+  const Json& argv = execs[0]["argv"];
+  ASSERT_TRUE(argv.is_array() && !argv.empty() && argv.size() < command.size()) << argv.dump();
+  for (size_t i = 0; i + 1 < argv.size(); ++i) EXPECT_EQ(argv[i], command[i]);
+  EXPECT_TRUE(command[argv.size() - 1].starts_with(argv.back().get<std::string>()));
+}
+
+TEST(ProcessTree, ChildKilledBySignalHasItsStatus) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = TraceRun({"/bin/sh", "-c", "/bin/sh -c 'kill -KILL $$'; exit 0"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  std::vector<Json> killed;
+  for (const Json& exit : t.Events("exit"))
+    if (exit["status"] == 128 + SIGKILL) killed.push_back(exit);
+  EXPECT_EQ(killed.size(), 1u) << t.jsonl;
+}
+
 TEST(ProcessTree, ExitStatusPassesThrough) {
   FANTRACE_REQUIRE_ROOT();
   Trace t = TraceRun({"/bin/sh", "-c", "exit 3"});
