@@ -112,6 +112,7 @@ struct ft_merge_key {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);  /* per-CPU lists: no shared lock */
 	__uint(max_entries, 32768);
 	__type(key, struct ft_merge_key);
 	__type(value, __u8);

@@ -7,6 +7,7 @@
 #define FANTRACE_EMIT_BPF_H
 
 #include "common.bpf.h"
+#include "file.bpf.h"
 
 static __always_inline bool kind_enabled(__u32 type)
 {
@@ -20,14 +21,14 @@ static __always_inline bool kind_enabled(__u32 type)
  * was sent since the last namespace change by the tree: it is merged into
  * that one. The path is named by its dentry and mount, so two hard links or
  * two bind mounts of one inode are never merged into each other. */
-static __always_inline bool merge_seen(__u32 type, struct file *file, __u32 flags)
+static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
 {
 	if (!cfg_merge)
 		return false;
 	struct ft_merge_key key = {
-		.dentry = (__u64)BPF_CORE_READ(file, f_path.dentry),
-		.mnt = (__u64)BPF_CORE_READ(file, f_path.mnt),
-		.ino = BPF_CORE_READ(file, f_inode, i_ino),
+		.dentry = (__u64)v->path.dentry,
+		.mnt = (__u64)v->path.mnt,
+		.ino = v->ino,
 		.type = type, .flags = flags,
 		.generation = merge_generation,
 	};

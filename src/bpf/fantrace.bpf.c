@@ -32,12 +32,12 @@ enum pending_nr {
  * after its last close() is freed without an event, and its address may be
  * reused: the inode check keeps such a stale entry from being taken for the
  * new file's. */
-static __always_inline struct ft_file_state *file_state(struct file *file)
+static __always_inline struct ft_file_state *file_state(struct file *file, struct inode *inode)
 {
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = bpf_map_lookup_elem(&files, &key);
 
-	if (st && st->inode != (__u64)BPF_CORE_READ(file, f_inode)) {
+	if (st && st->inode != (__u64)inode) {
 		bpf_map_delete_elem(&files, &key);
 		return NULL;
 	}
@@ -45,20 +45,20 @@ static __always_inline struct ft_file_state *file_state(struct file *file)
 }
 
 /* Returns 1 when the event was sent, 0 when it was merged or filtered. */
-static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags, __u64 aux,
-				      bool mergeable)
+static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
+				      __u64 aux, bool mergeable)
 {
 	if (!kind_enabled(type))
 		return 0;
-	if (mergeable && merge_seen(type, file, flags))
+	if (mergeable && merge_seen(type, v, flags))
 		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
 	s->rec.flags = flags;
 	s->rec.aux = aux;
-	fill_inode(&s->rec, file);
-	append_file_path(s, file, 0);
+	fill_inode(&s->rec, v);
+	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
 	record_submit(s, false);
@@ -69,26 +69,28 @@ static __noinline int emit_file_event(struct file *file, __u32 type, __u32 flags
  * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap). */
 static __always_inline int on_write_fd(__s64 fd)
 {
+	struct ft_file_view v;
+
 	if (!current_traced())
 		return 0;
 	struct file *file = current_fd_file(fd);
-	if (!file || !(BPF_CORE_READ(file, f_mode) & FMODE_WRITE))
+	if (!file || read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
 		return 0;
 	__u64 key = (__u64)file;
-	struct ft_file_state *st = file_state(file);
+	struct ft_file_state *st = file_state(file, v.inode);
 	if (st) {
 		if (st->written)
 			return 0;
 		st->written = 1;
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
-		if (!S_ISREG(file_mode(file)))
+		if (!S_ISREG(v.i_mode))
 			return 0;
-		struct ft_file_state fresh = { .inode = (__u64)BPF_CORE_READ(file, f_inode), .written = 1 };
+		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1 };
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			count(&counters.file_state_full);
 	}
-	return emit_file_event(file, FT_MODIFY, 0, 0, true);
+	return emit_file_event(&v, FT_MODIFY, 0, 0, true);
 }
 
 /* A close that drops the last reference the tree holds: report it with
@@ -98,17 +100,20 @@ static __always_inline int on_write_fd(__s64 fd)
 static __noinline int close_file(struct file *file, __u32 flags)
 {
 	__u64 key = (__u64)file;
-	struct ft_file_state *st = file_state(file);
+	struct ft_file_view v;
 
+	if (read_file_view(&v, file) != 0)
+		return 0;
+	struct ft_file_state *st = file_state(file, v.inode);
 	if (!st || file_refs(file) > 1)
 		return 0;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
 	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
 	if (state.written)
-		return emit_file_event(file, FT_CLOSE, flags | FT_F_WRITTEN, open_id, false);
+		return emit_file_event(&v, FT_CLOSE, flags | FT_F_WRITTEN, open_id, false);
 	if (state.open_report == OPEN_UNREPORTED)
-		return emit_file_event(file, FT_CLOSE, flags, 0, true);
+		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
 	if (state.open_report == OPEN_DROPPED) {
 		count(&counters.merged);
 		return 0;
@@ -120,7 +125,7 @@ static __noinline int close_file(struct file *file, __u32 flags)
 		return 0;
 	s->rec.flags = flags | FT_F_PATH_FROM_OPEN;
 	s->rec.aux = open_id;
-	fill_inode(&s->rec, file);
+	fill_inode(&s->rec, &v);
 	record_submit(s, false);
 	return 1;
 }
@@ -139,12 +144,13 @@ static __always_inline int on_open_exit(long ret)
 		return 0;
 
 	struct file *file = current_fd_file(ret);
-	if (!file)
+	struct ft_file_view v;
+	if (!file || read_file_view(&v, file) != 0)
 		return 0;
-	__u32 fmode = BPF_CORE_READ(file, f_mode);
+	__u32 fmode = v.f_mode;
 	if (!(fmode & (FMODE_READ | FMODE_WRITE)))  /* O_PATH */
 		return 0;
-	bool regular = S_ISREG(file_mode(file));
+	bool regular = S_ISREG(v.i_mode);
 	__u64 key = (__u64)file;
 	if (!regular) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
@@ -163,12 +169,12 @@ static __always_inline int on_open_exit(long ret)
 		flags |= FT_F_TRUNCATED;
 
 	struct ft_file_state fresh = {
-		.inode = (__u64)BPF_CORE_READ(file, f_inode),
+		.inode = (__u64)v.inode,
 		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
 		.open_report = OPEN_UNREPORTED,
 	};
 	if (kind_enabled(FT_OPEN))
-		fresh.open_report = emit_file_event(file, FT_OPEN, flags, fresh.open_id, true)
+		fresh.open_report = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, true)
 				    ? OPEN_SENT : OPEN_DROPPED;
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 		count(&counters.file_state_full);
@@ -345,12 +351,15 @@ static __always_inline int emit_link(struct ft_pending *c)
 	if (!kind_enabled(FT_LINK))
 		return 0;
 	struct file *file = current_fd_file(olddfd);
+	struct ft_file_view v;
+	if (!file || read_file_view(&v, file) != 0)
+		return 0;
 	struct ft_scratch *s = record_begin(FT_LINK);
-	if (!s || !file)
+	if (!s)
 		return 0;
 	s->rec.flags = FT_F_TARGET_FILE;
-	fill_inode(&s->rec, file);
-	append_file_path(s, file, 0);
+	fill_inode(&s->rec, &v);
+	append_path(s, v.path.dentry, v.path.mnt, 0);
 	append_base(s, newdfd, newname, 2);
 	append_user_str(s, newname, 3);
 	record_submit(s, false);
@@ -470,9 +479,10 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	if (kind_enabled(FT_EXEC)) {
 		struct ft_scratch *s = record_begin(FT_EXEC);
 		struct file *file = BPF_CORE_READ(bprm, file);
-		if (s && file) {
-			fill_inode(&s->rec, file);
-			append_file_path(s, file, 0);
+		struct ft_file_view v;
+		if (s && file && read_file_view(&v, file) == 0) {
+			fill_inode(&s->rec, &v);
+			append_path(s, v.path.dentry, v.path.mnt, 0);
 			append_kernel_str(s, BPF_CORE_READ(bprm, filename), 1);
 			__u64 start = BPF_CORE_READ(task, mm, arg_start);
 			__u64 end = BPF_CORE_READ(task, mm, arg_end);

@@ -48,9 +48,24 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd)
 	return file;
 }
 
+/* The current task's table is read through its BTF pointer: plain loads
+ * the verifier makes safe, instead of a helper call per field. */
 static __always_inline struct file *current_fd_file(__s64 fd)
 {
-	return fd_file(bpf_get_current_task_btf(), fd);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *file = NULL;
+
+	if (fd < 0)
+		return NULL;
+	struct files_struct *files = task->files;
+	if (!files)
+		return NULL;
+	struct fdtable *fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	struct file **fdarray = fdt->fd;
+	bpf_probe_read_kernel(&file, sizeof(file), &fdarray[fd]);
+	return file;
 }
 
 /* Number of references to the file (fd table slots, mmaps, in-flight I/O). */
@@ -68,14 +83,39 @@ static __always_inline __u32 file_mode(struct file *file)
 	return BPF_CORE_READ(file, f_inode, i_mode);
 }
 
-static __always_inline void fill_inode(struct ft_record *rec, struct file *file)
+/* What the handlers need of a struct file, read once. */
+struct ft_file_view {
+	struct file *file;
+	struct inode *inode;
+	struct path path;   /* mnt, dentry */
+	__u64 ino;
+	__u32 f_mode;
+	__u32 i_mode;
+};
+
+static __always_inline int read_file_view(struct ft_file_view *v, struct file *file)
 {
+	/* locals, not v->...: CO-RE reads must name kernel types only */
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 
+	v->file = file;
+	v->inode = inode;
+	v->f_mode = BPF_CORE_READ(file, f_mode);
+	if (bpf_core_read(&v->path, sizeof(v->path), &file->f_path) != 0 || !inode)
+		return -1;
+	v->i_mode = BPF_CORE_READ(inode, i_mode);
+	v->ino = BPF_CORE_READ(inode, i_ino);
+	return 0;
+}
+
+static __always_inline void fill_inode(struct ft_record *rec, const struct ft_file_view *v)
+{
+	struct inode *inode = v->inode;
+
 	rec->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	rec->ino = BPF_CORE_READ(inode, i_ino);
+	rec->ino = v->ino;
 	rec->size = BPF_CORE_READ(inode, i_size);
-	rec->mode = BPF_CORE_READ(inode, i_mode);
+	rec->mode = v->i_mode;
 	struct inode___v611 *v611 = (void *)inode;
 	if (bpf_core_field_exists(v611->i_mtime_sec)) {
 		rec->mtime_sec = BPF_CORE_READ(v611, i_mtime_sec);

@@ -12,12 +12,33 @@
 struct ft_path_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
+	struct dentry *mnt_root;  /* of vfsmnt, read once per mount */
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
 	__s32 pos;       /* the path is pathbuf[pos, FT_PATH_MAX) */
 	__u32 done;
 	__u32 truncated;
 };
+
+/* d_parent and d_name lie side by side in struct dentry (in every kernel
+ * fantrace supports), so one read fetches both. */
+struct ft_dentry_head {
+	struct dentry *parent;
+	__u32 hash;
+	__u32 len;
+	const unsigned char *name;
+};
+
+static __always_inline int read_dentry_head(struct ft_dentry_head *head, struct dentry *dentry)
+{
+	__u64 parent_off = bpf_core_field_offset(struct dentry, d_parent);
+	if (bpf_core_field_offset(struct dentry, d_name) == parent_off + sizeof(void *))
+		return bpf_probe_read_kernel(head, sizeof(*head), (void *)dentry + parent_off);
+	head->parent = BPF_CORE_READ(dentry, d_parent);
+	head->len = BPF_CORE_READ(dentry, d_name.len);
+	head->name = BPF_CORE_READ(dentry, d_name.name);
+	return 0;
+}
 
 static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 {
@@ -36,23 +57,28 @@ static long prepend_name(__u32 index, void *ctx)
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
 
-	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+	if (dentry == w->mnt_root) {
 		struct mount *mnt = real_mount(vfsmnt);
 		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (parent == mnt)  /* the root of this mount namespace */
 			goto done;
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->vfsmnt = (struct vfsmount *)((void *)parent +
+		struct vfsmount *next = (struct vfsmount *)((void *)parent +
 				bpf_core_field_offset(struct mount, mnt));
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->vfsmnt = next;
+		w->mnt_root = BPF_CORE_READ(next, mnt_root);
 		return 0;
 	}
 
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct ft_dentry_head head = {};
+	if (read_dentry_head(&head, dentry) != 0)
+		goto done;
+	struct dentry *parent = head.parent;
 	if (parent == dentry)  /* a detached tree's root */
 		goto done;
 
-	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	struct { __u32 len; const unsigned char *name; } name = { head.len, head.name };
 	__u32 len = name.len;
 	if (len > FT_NAME_MAX)
 		len = FT_NAME_MAX;
@@ -76,11 +102,15 @@ static __noinline int append_path(struct ft_scratch *s, struct dentry *dentry,
 				  struct vfsmount *vfsmnt, __u32 slot)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct fs_struct *fs = task->fs;  /* BTF pointer: plain loads */
+	if (!fs)
+		return -1;
 	struct ft_path_walk w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
-		.root_dentry = BPF_CORE_READ(task, fs, root.dentry),
-		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
+		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+		.root_dentry = fs->root.dentry,
+		.root_mnt = fs->root.mnt,
 		.pos = FT_PATH_MAX,
 	};
 
