@@ -25,7 +25,9 @@ struct TraceOptions {
   uint32_t event_mask = 0xffffffffu;
   bool merge = true;           // merge repeated identical events in the kernel
   bool regular_only = true;    // open events only for regular files
-  uint64_t buffer_size = 64ull << 20;  // ring buffer bytes (power of two)
+  // Ring buffer bytes (power of two). 16 MiB holds ~100,000 events: the
+  // reader drains it long before it fills, and the tracer stays small.
+  uint64_t buffer_size = 16ull << 20;
   std::vector<std::string> include;    // path prefixes to keep (empty: all)
   std::vector<std::string> exclude;    // path prefixes to drop
 };

@@ -61,7 +61,7 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                 "Report every event; by default repeated identical events of the same file "
                 "(same path, kind and access) are merged in the kernel into the first one");
   cmd->add_option("--buffer-size", buffer,
-                  "Kernel ring buffer size, a power of two (suffixes K, M, G; default 64M)")
+                  "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");
 }
 
