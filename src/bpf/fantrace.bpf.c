@@ -337,6 +337,44 @@ static __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 fl
 	return 0;
 }
 
+#define FT_FD_DIGITS 10
+
+static __always_inline bool starts_with(const char *s, const char *prefix, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++)
+		if (s[i] != prefix[i])
+			return false;
+	return true;
+}
+
+/* The fd named by "/proc/self/fd/N" or "/dev/fd/N", or -1: linkat() with
+ * AT_SYMLINK_FOLLOW through such a name links the open file itself (the
+ * unprivileged way to give an O_TMPFILE a name). */
+static __always_inline __s64 magic_fd_link(const char *name)
+{
+	char buf[32] = {};  /* "/proc/self/fd/" and FT_FD_DIGITS digits */
+	__u32 start;
+
+	if (bpf_probe_read_user_str(buf, sizeof(buf), name) <= 0)
+		return -1;
+	if (buf[1] == 'p' && starts_with(buf, "/proc/self/fd/", 14))
+		start = 14;
+	else if (buf[1] == 'd' && starts_with(buf, "/dev/fd/", 8))
+		start = 8;
+	else
+		return -1;
+	__s64 fd = 0;
+	for (__u32 i = 0; i < FT_FD_DIGITS; i++) {
+		char ch = buf[(start + i) & (sizeof(buf) - 1)];
+		if (ch == 0)
+			return i ? fd : -1;
+		if (ch < '0' || ch > '9')
+			return -1;
+		fd = fd * 10 + (ch - '0');
+	}
+	return -1;
+}
+
 static __always_inline int emit_link(struct ft_pending *c)
 {
 	__s64 olddfd = (__s32)c->args[0], newdfd = (__s32)c->args[2];
@@ -344,10 +382,14 @@ static __always_inline int emit_link(struct ft_pending *c)
 	char first = 0;
 
 	bpf_probe_read_user(&first, 1, oldname);
-	if (!(c->args[4] & AT_EMPTY_PATH) || first != 0)
+	if ((c->args[4] & AT_EMPTY_PATH) && first == 0) {
+		/* linkat(fd, "", ..., AT_EMPTY_PATH): the existing file is the fd's,
+		 * an O_TMPFILE made visible for instance. */
+	} else if ((c->args[4] & AT_SYMLINK_FOLLOW) && (olddfd = magic_fd_link(oldname)) >= 0) {
+		/* the fd behind /proc/self/fd/N */
+	} else {
 		return emit_name_event(c, FT_LINK, 0);
-	/* linkat(fd, "", ..., AT_EMPTY_PATH): the existing file is the fd's,
-	 * an O_TMPFILE made visible for instance. */
+	}
 	if (!kind_enabled(FT_LINK))
 		return 0;
 	struct file *file = current_fd_file(olddfd);
