@@ -78,19 +78,25 @@ static __always_inline void record_submit(struct ft_scratch *s, bool wake)
 		count(&counters.lost);
 }
 
-/* Appends a NUL-terminated string from user memory as the next slot. */
-static __always_inline void append_user_str(struct ft_scratch *s, const char *ustr, __u32 slot)
+/* Appends a NUL-terminated string, from user or kernel memory, as the
+ * next slot. */
+static __always_inline void append_str(struct ft_scratch *s, const char *str, __u32 slot, bool user)
 {
 	__u32 off = s->used;
 	if (off > 3 * FT_PATH_MAX)
 		return;
-	long n = bpf_probe_read_user_str(s->data + (off & FT_DATA_MASK), FT_PATH_MAX, ustr);
+	char *dst = s->data + (off & FT_DATA_MASK);
+	long n = user ? bpf_probe_read_user_str(dst, FT_PATH_MAX, str)
+		      : bpf_probe_read_kernel_str(dst, FT_PATH_MAX, str);
 	if (n <= 0)
 		return;
 	n -= 1;  /* drop the NUL */
 	if (n == FT_PATH_MAX - 1) {  /* longest name, or cut: look one byte on */
 		char next = 0;
-		bpf_probe_read_user(&next, 1, ustr + n);
+		if (user)
+			bpf_probe_read_user(&next, 1, str + n);
+		else
+			bpf_probe_read_kernel(&next, 1, str + n);
 		if (next)
 			s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
 	}
@@ -98,17 +104,14 @@ static __always_inline void append_user_str(struct ft_scratch *s, const char *us
 	s->used = off + n;
 }
 
+static __always_inline void append_user_str(struct ft_scratch *s, const char *ustr, __u32 slot)
+{
+	append_str(s, ustr, slot, true);
+}
+
 static __always_inline void append_kernel_str(struct ft_scratch *s, const char *kstr, __u32 slot)
 {
-	__u32 off = s->used;
-	if (off > 3 * FT_PATH_MAX)
-		return;
-	long n = bpf_probe_read_kernel_str(s->data + (off & FT_DATA_MASK), FT_PATH_MAX, kstr);
-	if (n <= 0)
-		return;
-	n -= 1;
-	s->rec.slot_len[slot & 3] = n;
-	s->used = off + n;
+	append_str(s, kstr, slot, false);
 }
 
 /* Appends len bytes of user memory (argv) as the next slot. */
