@@ -152,6 +152,33 @@ TEST(Cli, TraceGoesToStderrByDefault) {
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "file"});
 }
 
+// Every event carries type, time, pid and tid; times are wall-clock
+// nanoseconds since the epoch, taken while the trace ran.
+TEST(Cli, EveryEventHasTypeTimePidTid) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  int64_t before = now_ns();
+  Trace t = TraceRun({"/bin/sh", "-c", "echo x > " + dir / "file" + " && cat " + dir / "file"});
+  int64_t after = now_ns();
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  ASSERT_GT(t.events.size(), 1u);
+  for (size_t i = 0; i + 1 < t.events.size(); ++i) {
+    const Json& event = t.events[i];
+    EXPECT_TRUE(event["type"].is_string()) << event.dump();
+    EXPECT_TRUE(event["pid"].is_number_integer()) << event.dump();
+    EXPECT_TRUE(event["tid"].is_number_integer()) << event.dump();
+    int64_t time = event.value("time", int64_t{0});
+    EXPECT_TRUE(time >= before && time <= after)
+        << event.dump() << " is not between " << before << " and " << after;
+  }
+}
+
 // fsatrace's format: one operation a line, "w|path", "r|path", "m|to|from".
 TEST(Cli, FsatraceFormat) {
   FANTRACE_REQUIRE_ROOT();
@@ -210,9 +237,9 @@ TEST(Cli, AttachFollowsARunningProcess) {
   for (int i = first; i < ticks; ++i) expected.push_back(dir / ("tick_" + std::to_string(i)));
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(written, expected) << "every tick from the first traced one to the last";
-  std::vector<Json> exits = t.EventsOf("exit", target_pid);
-  ASSERT_EQ(exits.size(), 1u) << t.jsonl;
-  EXPECT_EQ(exits[0]["status"], 0);
+  std::optional<Json> exit_event = t.OnlyEventOf("exit", target_pid);
+  ASSERT_TRUE(exit_event);
+  EXPECT_EQ((*exit_event)["status"], 0);
 }
 
 }  // namespace

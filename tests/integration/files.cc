@@ -19,17 +19,17 @@ TEST(Files, NewFileIsCreatedAndWritten) {
 
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
   EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{});
-  std::vector<Json> opens = t.EventsAt("open", file);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "write");
-  EXPECT_EQ(opens[0]["created"], true);
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "write");
+  EXPECT_EQ((*opened)["created"], true);
   struct stat st = Stat(file);
-  EXPECT_EQ(opens[0]["dev"], st.st_dev);
-  EXPECT_EQ(opens[0]["ino"], st.st_ino);
-  std::vector<Json> closes = t.EventsAt("close", file);
-  ASSERT_EQ(closes.size(), 1u) << t.jsonl;
-  EXPECT_EQ(closes[0]["written"], true);
-  EXPECT_EQ(closes[0]["size"], file.size()) << "write_file writes the file's own name";
+  EXPECT_EQ((*opened)["dev"], st.st_dev);
+  EXPECT_EQ((*opened)["ino"], st.st_ino);
+  std::optional<Json> closed = t.OnlyEventAt("close", file);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ((*closed)["written"], true);
+  EXPECT_EQ((*closed)["size"], file.size()) << "write_file writes the file's own name";
 }
 
 TEST(Files, ReadFileIsReadNotWritten) {
@@ -43,11 +43,11 @@ TEST(Files, ReadFileIsReadNotWritten) {
   EXPECT_EQ(t.out, "some input\n") << "the command's stdout passes through";
   EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{file});
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
-  std::vector<Json> opens = t.EventsAt("open", file);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "read");
-  EXPECT_EQ(opens[0]["created"], false);
-  EXPECT_EQ(opens[0]["truncated"], false);
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "read");
+  EXPECT_EQ((*opened)["created"], false);
+  EXPECT_EQ((*opened)["truncated"], false);
 }
 
 // sed -i writes DIR/sedXXXXXX, then renames it over the file.
@@ -92,9 +92,9 @@ TEST(Files, RenamedDirectoryCarriesItsWrittenFiles) {
                        " " + final_dir);
   ASSERT_EQ(t.status, 0) << t.err;
 
-  std::vector<Json> renames = t.EventsAt("rename", final_dir);
-  ASSERT_EQ(renames.size(), 1u) << t.jsonl;
-  EXPECT_EQ(renames[0]["from"], staging);
+  std::optional<Json> renamed = t.OnlyEventAt("rename", final_dir);
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ((*renamed)["from"], staging);
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{final_dir + "/out"});
 }
 
@@ -114,10 +114,30 @@ TEST(Files, FileLeftOpenAtExitIsClosed) {
   Trace t = TraceShell("exec 3> " + file + " && echo x >&3");
   ASSERT_EQ(t.status, 0) << t.err;
 
-  std::vector<Json> closes = t.EventsAt("close", file);
-  ASSERT_EQ(closes.size(), 1u) << t.jsonl;
-  EXPECT_EQ(closes[0]["written"], true);
-  EXPECT_EQ(closes[0]["size"], 2);
+  std::optional<Json> closed = t.OnlyEventAt("close", file);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ((*closed)["written"], true);
+  EXPECT_EQ((*closed)["size"], 2);
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
+}
+
+// The shell opens the file, a background subshell inherits the descriptor,
+// the shell closes its own copy, and only then does the subshell write.
+TEST(Files, WriteThroughAnInheritedDescriptor) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "shared";
+  Trace t = TraceShell("exec 3> " + file + "; (sleep 0.2; echo x >&3) & exec 3>&-; wait");
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  std::optional<Json> modified = t.OnlyEventAt("modify", file);
+  ASSERT_TRUE(modified);
+  EXPECT_NE((*modified)["pid"], (*opened)["pid"]) << "the subshell wrote, not the opener";
+  std::optional<Json> closed = t.OnlyEventAt("close", file);
+  ASSERT_TRUE(closed) << "one close, of the tree's last reference";
+  EXPECT_EQ((*closed)["written"], true);
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
 }
 
@@ -132,11 +152,11 @@ TEST(Files, SharedWritableMappingIsAModification) {
 
   EXPECT_FALSE(t.EventsAt("modify", file).empty()) << t.jsonl;
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
-  std::vector<Json> opens = t.EventsAt("open", file);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "readwrite");
-  EXPECT_EQ(opens[0]["created"], false);
-  EXPECT_EQ(opens[0]["truncated"], false);
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "readwrite");
+  EXPECT_EQ((*opened)["created"], false);
+  EXPECT_EQ((*opened)["truncated"], false);
 }
 
 TEST(Files, TruncateByPath) {
@@ -160,11 +180,11 @@ TEST(Files, OpenedForWritingButNeverWrittenIsNotWritten) {
   Trace t = TraceRun({Prog("open_no_write"), file});
   ASSERT_EQ(t.status, 0) << t.err;
 
-  std::vector<Json> opens = t.EventsAt("open", file);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "write");
-  EXPECT_EQ(opens[0]["created"], false);
-  EXPECT_EQ(opens[0]["truncated"], false);
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "write");
+  EXPECT_EQ((*opened)["created"], false);
+  EXPECT_EQ((*opened)["truncated"], false);
   for (const Json& close : t.EventsAt("close", file)) EXPECT_EQ(close["written"], false);
   EXPECT_TRUE(t.EventsAt("modify", file).empty()) << t.jsonl;
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{});
@@ -190,10 +210,10 @@ TEST(Files, ShellRedirectionIsWritten) {
   ASSERT_EQ(t.status, 0) << t.err;
 
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{out});
-  std::vector<Json> opens = t.EventsAt("open", out);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "write");
-  EXPECT_EQ(opens[0]["created"], true);
+  std::optional<Json> opened = t.OnlyEventAt("open", out);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "write");
+  EXPECT_EQ((*opened)["created"], true);
 }
 
 TEST(Files, TmpfileLinkedIntoPlaceIsWrittenUnderItsName) {
@@ -206,12 +226,12 @@ TEST(Files, TmpfileLinkedIntoPlaceIsWrittenUnderItsName) {
 
   // The anonymous file is opened as DIR/#<ino>, and linked from there.
   std::string anonymous = dir / ("#" + std::to_string(Stat(linked).st_ino));
-  std::vector<Json> opens = t.EventsAt("open", anonymous);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["access"], "write");
-  std::vector<Json> links = t.EventsAt("link", linked);
-  ASSERT_EQ(links.size(), 1u) << t.jsonl;
-  EXPECT_EQ(links[0]["target"], anonymous);
+  std::optional<Json> opened = t.OnlyEventAt("open", anonymous);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["access"], "write");
+  std::optional<Json> link_event = t.OnlyEventAt("link", linked);
+  ASSERT_TRUE(link_event);
+  EXPECT_EQ((*link_event)["target"], anonymous);
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{linked});
 }
 
@@ -223,9 +243,9 @@ TEST(Files, HardLinkOfAWrittenFileIsWrittenToo) {
   Trace t = TraceShell("echo x > " + original + " && ln " + original + " " + alias);
   ASSERT_EQ(t.status, 0) << t.err;
 
-  std::vector<Json> links = t.EventsAt("link", alias);
-  ASSERT_EQ(links.size(), 1u) << t.jsonl;
-  EXPECT_EQ(links[0]["target"], original);
+  std::optional<Json> link_event = t.OnlyEventAt("link", alias);
+  ASSERT_TRUE(link_event);
+  EXPECT_EQ((*link_event)["target"], original);
   EXPECT_EQ(t.ListedUnder("written", dir.path()), (Paths{alias, original}));
 }
 

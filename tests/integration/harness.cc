@@ -20,6 +20,14 @@ bool AnyStringUnder(const Json& value, std::string_view dir) {
                      [&](const Json& child) { return AnyStringUnder(child, dir); });
 }
 
+std::optional<Json> OnlyOne(std::vector<Json> found, std::string_view type,
+                            std::string_view what, const Trace& trace) {
+  if (found.size() == 1) return std::move(found[0]);
+  ADD_FAILURE() << found.size() << " \"" << type << "\" events for " << what
+                << " where one was expected; the trace:\n" << trace.jsonl;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Prog(std::string_view name) { return std::string(PROG_DIR "/") + std::string(name); }
@@ -77,6 +85,14 @@ std::vector<Json> Trace::EventsOf(std::string_view type, long pid) const {
   for (const Json& event : Events(type))
     if (event.value("pid", -1L) == pid) found.push_back(event);
   return found;
+}
+
+std::optional<Json> Trace::OnlyEventAt(std::string_view type, std::string_view path) const {
+  return OnlyOne(EventsAt(type, path), type, path, *this);
+}
+
+std::optional<Json> Trace::OnlyEventOf(std::string_view type, long pid) const {
+  return OnlyOne(EventsOf(type, pid), type, "pid " + std::to_string(pid), *this);
 }
 
 const Json& Trace::Summary() const {

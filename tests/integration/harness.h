@@ -42,6 +42,10 @@ struct Trace {
   std::vector<Json> EventsAtPath(std::string_view path) const;
   // The events of `pid` of one type.
   std::vector<Json> EventsOf(std::string_view type, long pid) const;
+  // The one event of `type` at `path` (or of `pid`); nullopt and a test
+  // failure that shows the whole trace unless there is exactly one.
+  std::optional<Json> OnlyEventAt(std::string_view type, std::string_view path) const;
+  std::optional<Json> OnlyEventOf(std::string_view type, long pid) const;
   // The final summary line; an empty object (and a test failure) if absent.
   const Json& Summary() const;
   // A summary list ("read", "written", "deleted", "executed"), sorted.

@@ -12,22 +12,14 @@ namespace {
 
 // The pid of the one process that exec'd `path`; -1 (and a failure) if not one.
 long ExecPid(const Trace& t, const std::string& path) {
-  std::vector<Json> execs = t.EventsAt("exec", path);
-  if (execs.size() != 1) {
-    ADD_FAILURE() << execs.size() << " exec events for " << path << "\n" << t.jsonl;
-    return -1;
-  }
-  return execs[0].value("pid", -1L);
+  std::optional<Json> exec_event = t.OnlyEventAt("exec", path);
+  return exec_event ? exec_event->value("pid", -1L) : -1;
 }
 
 // The pid that opened `path`; -1 (and a failure) unless there is one open.
 long OpenerPid(const Trace& t, const std::string& path) {
-  std::vector<Json> opens = t.EventsAt("open", path);
-  if (opens.size() != 1) {
-    ADD_FAILURE() << opens.size() << " open events for " << path << "\n" << t.jsonl;
-    return -1;
-  }
-  return opens[0].value("pid", -1L);
+  std::optional<Json> opened = t.OnlyEventAt("open", path);
+  return opened ? opened->value("pid", -1L) : -1;
 }
 
 TEST(ProcessTree, ForkedChildWriteAndExitStatus) {
@@ -41,12 +33,12 @@ TEST(ProcessTree, ForkedChildWriteAndExitStatus) {
   long parent = ExecPid(t, Prog("fork_child"));
   long child = OpenerPid(t, file);
   EXPECT_NE(child, parent);
-  std::vector<Json> forks = t.EventsOf("fork", child);
-  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
-  EXPECT_EQ(forks[0]["ppid"], parent);
-  std::vector<Json> exits = t.EventsOf("exit", child);
-  ASSERT_EQ(exits.size(), 1u) << t.jsonl;
-  EXPECT_EQ(exits[0]["status"], 7);
+  std::optional<Json> fork_event = t.OnlyEventOf("fork", child);
+  ASSERT_TRUE(fork_event);
+  EXPECT_EQ((*fork_event)["ppid"], parent);
+  std::optional<Json> exit_event = t.OnlyEventOf("exit", child);
+  ASSERT_TRUE(exit_event);
+  EXPECT_EQ((*exit_event)["status"], 7);
   EXPECT_EQ(t.Summary()["processes"], 2);
 }
 
@@ -58,10 +50,10 @@ TEST(ProcessTree, ThreadWriteBelongsToItsProcess) {
   ASSERT_EQ(t.status, 0) << t.err;
 
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
-  std::vector<Json> opens = t.EventsAt("open", file);
-  ASSERT_EQ(opens.size(), 1u) << t.jsonl;
-  EXPECT_EQ(opens[0]["pid"], ExecPid(t, Prog("thread_write")));
-  EXPECT_NE(opens[0]["tid"], opens[0]["pid"]) << "the write came from the second thread";
+  std::optional<Json> opened = t.OnlyEventAt("open", file);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)["pid"], ExecPid(t, Prog("thread_write")));
+  EXPECT_NE((*opened)["tid"], (*opened)["pid"]) << "the write came from the second thread";
   EXPECT_TRUE(t.Events("fork").empty()) << "a thread is not a new process\n" << t.jsonl;
   EXPECT_EQ(t.Summary()["processes"], 1);
 }
@@ -77,19 +69,18 @@ TEST(ProcessTree, WaitsForAnOrphanedGrandchild) {
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
   long top = ExecPid(t, Prog("double_fork"));
   long grandchild = OpenerPid(t, file);
-  std::vector<Json> grandchild_forks = t.EventsOf("fork", grandchild);
-  ASSERT_EQ(grandchild_forks.size(), 1u) << t.jsonl;
-  long child = grandchild_forks[0].value("ppid", -1L);
-  std::vector<Json> child_forks = t.EventsOf("fork", child);
-  ASSERT_EQ(child_forks.size(), 1u) << t.jsonl;
-  EXPECT_EQ(child_forks[0]["ppid"], top);
+  std::optional<Json> grandchild_fork = t.OnlyEventOf("fork", grandchild);
+  ASSERT_TRUE(grandchild_fork);
+  long child = grandchild_fork->value("ppid", -1L);
+  std::optional<Json> child_fork = t.OnlyEventOf("fork", child);
+  ASSERT_TRUE(child_fork);
+  EXPECT_EQ((*child_fork)["ppid"], top);
 
-  std::vector<Json> top_exits = t.EventsOf("exit", top);
-  std::vector<Json> grandchild_exits = t.EventsOf("exit", grandchild);
-  ASSERT_EQ(top_exits.size(), 1u) << t.jsonl;
-  ASSERT_EQ(grandchild_exits.size(), 1u) << t.jsonl;
-  EXPECT_EQ(grandchild_exits[0]["status"], 0);
-  EXPECT_GT(grandchild_exits[0]["time"], top_exits[0]["time"]) << "the grandchild outlived the top";
+  std::optional<Json> top_exit = t.OnlyEventOf("exit", top);
+  std::optional<Json> grandchild_exit = t.OnlyEventOf("exit", grandchild);
+  ASSERT_TRUE(top_exit && grandchild_exit);
+  EXPECT_EQ((*grandchild_exit)["status"], 0);
+  EXPECT_GT((*grandchild_exit)["time"], (*top_exit)["time"]) << "the grandchild outlived the top";
   EXPECT_EQ(t.Summary()["processes"], 3);
   EXPECT_EQ(t.Summary()["exit_code"], 0) << "the exit code is the top process's";
 }
@@ -102,12 +93,12 @@ TEST(ProcessTree, ExecReportsResolvedPathAndArgv) {
   ASSERT_EQ(t.status, 0) << t.err;
   EXPECT_EQ(t.out, "hello two words\n");
 
-  std::vector<Json> execs = t.EventsAt("exec", echo);
-  ASSERT_EQ(execs.size(), 1u) << t.jsonl;
-  EXPECT_EQ(execs[0]["argv"], Json({"/bin/echo", "hello", "two words"}));
-  std::vector<Json> forks = t.EventsOf("fork", execs[0].value("pid", -1L));
-  ASSERT_EQ(forks.size(), 1u) << "the shell forked before exec\n" << t.jsonl;
-  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Canonical("/bin/sh")));
+  std::optional<Json> exec_event = t.OnlyEventAt("exec", echo);
+  ASSERT_TRUE(exec_event);
+  EXPECT_EQ((*exec_event)["argv"], Json({"/bin/echo", "hello", "two words"}));
+  std::optional<Json> fork_event = t.OnlyEventOf("fork", (*exec_event).value("pid", -1L));
+  ASSERT_TRUE(fork_event) << "the shell forked before exec";
+  EXPECT_EQ((*fork_event)["ppid"], ExecPid(t, Canonical("/bin/sh")));
   EXPECT_TRUE(t.Lists("executed", echo)) << t.Summary().dump();
 }
 
@@ -142,9 +133,9 @@ TEST(ProcessTree, FollowsIntoANewPidNamespace) {
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
   long writer = OpenerPid(t, file);
   EXPECT_NE(writer, 1) << "pids are those of the initial namespace";
-  std::vector<Json> forks = t.EventsOf("fork", writer);
-  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
-  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Canonical("/usr/bin/unshare")));
+  std::optional<Json> fork_event = t.OnlyEventOf("fork", writer);
+  ASSERT_TRUE(fork_event);
+  EXPECT_EQ((*fork_event)["ppid"], ExecPid(t, Canonical("/usr/bin/unshare")));
 }
 
 // glibc's posix_spawn uses clone(CLONE_VM | CLONE_VFORK), not fork.
@@ -158,9 +149,9 @@ TEST(ProcessTree, PosixSpawnedChildIsFollowed) {
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file});
   long child = ExecPid(t, Prog("write_file"));
   EXPECT_EQ(OpenerPid(t, file), child);
-  std::vector<Json> forks = t.EventsOf("fork", child);
-  ASSERT_EQ(forks.size(), 1u) << t.jsonl;
-  EXPECT_EQ(forks[0]["ppid"], ExecPid(t, Prog("spawn_child")));
+  std::optional<Json> fork_event = t.OnlyEventOf("fork", child);
+  ASSERT_TRUE(fork_event);
+  EXPECT_EQ((*fork_event)["ppid"], ExecPid(t, Prog("spawn_child")));
 }
 
 // 100 arguments of 100 bytes: more than the 4096 argv bytes an exec event
@@ -172,10 +163,10 @@ TEST(ProcessTree, LongArgvIsCutAndMarked) {
   Trace t = TraceRun(command);
   ASSERT_EQ(t.status, 0) << t.err;
 
-  std::vector<Json> execs = t.EventsAt("exec", Canonical("/bin/true"));
-  ASSERT_EQ(execs.size(), 1u) << t.jsonl;
-  EXPECT_EQ(execs[0]["argv_truncated"], true);
-  const Json& argv = execs[0]["argv"];
+  std::optional<Json> exec_event = t.OnlyEventAt("exec", Canonical("/bin/true"));
+  ASSERT_TRUE(exec_event);
+  EXPECT_EQ((*exec_event)["argv_truncated"], true);
+  const Json& argv = (*exec_event)["argv"];
   ASSERT_TRUE(argv.is_array() && !argv.empty() && argv.size() < command.size()) << argv.dump();
   for (size_t i = 0; i + 1 < argv.size(); ++i) EXPECT_EQ(argv[i], command[i]);
   EXPECT_TRUE(command[argv.size() - 1].starts_with(argv.back().get<std::string>()));
