@@ -24,6 +24,7 @@ class Measured:
     cpu_s: float = 0.0          # user+sys of the process and its waited-for tree
     maxrss_kb: int = 0          # from wait4 (max over the tree, see README)
     top_hwm_kb: int = 0         # VmHWM of the top process alone, polled
+    top_anon_kb: int = 0        # peak RssAnon of the top process, polled
     stdout_path: str = None
     stderr_path: str = None
     notes: list = field(default_factory=list)
@@ -42,31 +43,38 @@ def _read(path):
         return f.read()
 
 
-def _vm_hwm_kb(pid):
+def _memory_kb(pid):
+    """(VmHWM, RssAnon) of pid, or None once it is gone."""
+    hwm = anon = None
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+                    hwm = int(line.split()[1])
+                elif line.startswith("RssAnon:"):
+                    anon = int(line.split()[1])
     except (OSError, ValueError):
-        pass
-    return None
+        return None
+    return (hwm, anon) if hwm is not None else None
 
 
 class _HwmPoller(threading.Thread):
     """Samples the top process's VmHWM (a high-water mark, so the last
-    sample before exit is close to the true peak)."""
+    sample before exit is close to the true peak) and its anonymous RSS:
+    VmHWM counts a mapped BPF ring buffer (twice: the kernel maps its data
+    pages back to back), RssAnon is the process's own heap and stacks."""
 
     def __init__(self, pid, interval=0.05):
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.anon_peak = pid, interval, 0, 0
         self.done = threading.Event()
 
     def run(self):
         while not self.done.is_set():
-            v = _vm_hwm_kb(self.pid)
+            v = _memory_kb(self.pid)
             if v is not None:
-                self.peak = max(self.peak, v)
+                self.peak = max(self.peak, v[0])
+                self.anon_peak = max(self.anon_peak, v[1] or 0)
             self.done.wait(self.interval)
 
 
@@ -106,7 +114,7 @@ def run_measured(argv, log_prefix, timeout, cwd=None, env=None, stdin=None):
     kill_group(p.pid)
     m.cpu_s = ru.ru_utime + ru.ru_stime
     m.maxrss_kb = ru.ru_maxrss
-    m.top_hwm_kb = poller.peak
+    m.top_hwm_kb, m.top_anon_kb = poller.peak, poller.anon_peak
     if not m.timed_out:
         m.rc = os.waitstatus_to_exitcode(status)
         if m.rc < 0:

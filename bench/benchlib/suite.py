@@ -79,6 +79,7 @@ def run_one(workload, config, run_dir, timeout, stopwatch, expect_rc=0):
         if config.name != "untraced":
             rec["tracer_cpu_s"] = max(0.0, m.cpu_s - sw["cmd_cpu_s"])
             rec["tracer_rss_kb"] = m.top_hwm_kb
+            rec["tracer_anon_kb"] = m.top_anon_kb
     for key in ("events", "lost", "summary", "output_bytes", "tracer_cpu_s", "tracer_rss_kb"):
         if info.get(key) is not None:
             rec[key] = info[key]
@@ -161,7 +162,7 @@ def summarize(records, workload_names, config_names):
             row = {"runs": len(recs), "failures": len(recs) - len(ok),
                    "errors": sorted({r["error"] for r in recs if "error" in r})}
             for key in ("wall_s", "cmd_s", "cmd_cpu_s", "events", "tracer_cpu_s", "tracer_rss_kb",
-                        "other_cpu_pct"):
+                        "tracer_anon_kb", "other_cpu_pct"):
                 row[key] = _stats([r.get(key) for r in ok])
             lost = [r["lost"] for r in recs if r.get("lost") is not None]
             row["lost_max"] = max(lost) if lost else None
