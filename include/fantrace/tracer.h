@@ -20,6 +20,9 @@
 
 namespace fantrace {
 
+// The pseudo file systems (proc, sysfs, cgroup, ...) left out by default.
+std::vector<std::string> DefaultExcludedFilesystemsList();
+
 struct TraceOptions {
   // Bit (1 << ft_type) per event kind to report (src/abi/events.h).
   uint32_t event_mask = 0xffffffffu;
@@ -30,6 +33,10 @@ struct TraceOptions {
   uint64_t buffer_size = 16ull << 20;
   std::vector<std::string> include;    // path prefixes to keep (empty: all)
   std::vector<std::string> exclude;    // path prefixes to drop
+  bool only_written = false;           // drop opens without write access, unwritten closes
+  // File system types whose files are not reported (matched by magic).
+  std::vector<std::string> exclude_fs = DefaultExcludedFilesystemsList();
+  std::vector<std::string> exclude_comm;  // command names (up to 8, 15 bytes)
 };
 
 // What the kernel side counted; see struct ft_counters.
@@ -42,6 +49,10 @@ struct TraceCounters {
   uint64_t path_truncated = 0;
   uint64_t untracked_procs = 0;  // forks not followed (process map full)
   uint64_t pending_full = 0;     // syscalls not followed (counted in lost too)
+  uint64_t filtered_path = 0;    // --include / --exclude (kernel side)
+  uint64_t filtered_fs = 0;      // --exclude-fs
+  uint64_t filtered_comm = 0;    // --exclude-comm
+  uint64_t filtered_unwritten = 0;  // --only-written
 };
 
 using EventSink = std::function<Status(const Event&)>;

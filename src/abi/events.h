@@ -96,12 +96,20 @@ _Static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size")
 struct ft_counters {
 	__u64 lost;          /* ring buffer reserve/output failures */
 	__u64 merged;        /* events merged away in the kernel */
-	__u64 filtered;      /* events dropped by in-kernel filters */
+	__u64 filtered;      /* events dropped by --events (kind) */
 	__u64 emitted;       /* records written to the ring buffer */
 	__u64 file_state_full; /* open files that could not be tracked */
 	__u64 path_truncated;  /* paths cut at a bound */
 	__u64 untracked_procs; /* forks not followed: the process map was full */
 	__u64 pending_full;    /* syscalls not followed: the pending map was full */
+	__u64 filtered_path;   /* dropped by --include/--exclude */
+	__u64 filtered_fs;     /* dropped by --exclude-fs (file system magic) */
+	__u64 filtered_comm;   /* dropped by --exclude-comm */
+	__u64 filtered_unwritten; /* dropped by --only-written */
 };
+
+#define FT_FS_MAGIC_MAX 32   /* --exclude-fs entries */
+#define FT_COMM_MAX     8    /* --exclude-comm entries */
+#define FT_COMM_LEN     16   /* TASK_COMM_LEN */
 
 #endif

@@ -50,6 +50,11 @@ const volatile bool cfg_regular_only = true;
 const volatile __u64 cfg_wakeup_bytes = 256 * 1024;
 const volatile __u32 cfg_n_include = 0;
 const volatile __u32 cfg_n_exclude = 0;
+const volatile bool cfg_only_written = false;
+const volatile __u32 cfg_n_fs_magic = 0;
+const volatile __u64 cfg_fs_magic[FT_FS_MAGIC_MAX] = {};
+const volatile __u32 cfg_n_comm = 0;
+const volatile char cfg_comm[FT_COMM_MAX][FT_COMM_LEN] = {};
 
 /* ---- state shared with userspace through the mmapped .bss */
 struct ft_counters counters = {};

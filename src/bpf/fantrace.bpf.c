@@ -49,6 +49,13 @@ static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, 
 {
 	if (!kind_enabled(type))
 		return 0;
+	if (cfg_only_written && (type == FT_OPEN || type == FT_CLOSE) &&
+	    !(flags & (FT_F_WRITE | FT_F_WRITTEN))) {
+		count(&counters.filtered_unwritten);
+		return 0;
+	}
+	if (fs_excluded(v->inode) || comm_excluded())
+		return 0;
 	if (mergeable && merge_seen(type, v, flags))
 		return 0;
 	struct ft_scratch *s = record_begin(type);
@@ -325,7 +332,7 @@ static __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 fl
 	__s64 dfd1 = c->args[0], dfd2 = c->args[2];
 	const char *name1 = (const char *)c->args[1], *name2 = (const char *)c->args[3];
 
-	if (!kind_enabled(type))
+	if (!kind_enabled(type) || comm_excluded())
 		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
@@ -394,7 +401,7 @@ static __always_inline int emit_link(struct ft_pending *c)
 	} else {
 		return emit_name_event(c, FT_LINK, 0);
 	}
-	if (!kind_enabled(FT_LINK))
+	if (!kind_enabled(FT_LINK) || comm_excluded())
 		return 0;
 	struct file *file = current_fd_file(olddfd);
 	struct ft_file_view v;
@@ -414,7 +421,7 @@ static __always_inline int emit_link(struct ft_pending *c)
 
 static __always_inline int emit_symlink(struct ft_pending *c)
 {
-	if (!kind_enabled(FT_SYMLINK))
+	if (!kind_enabled(FT_SYMLINK) || comm_excluded())
 		return 0;
 	struct ft_scratch *s = record_begin(FT_SYMLINK);
 	if (!s)
@@ -522,7 +529,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	if (!tgid_traced(tgid))
 		return 0;
-	if (kind_enabled(FT_EXEC)) {
+	if (kind_enabled(FT_EXEC) && !comm_excluded()) {
 		struct ft_scratch *s = record_begin(FT_EXEC);
 		struct file *file = BPF_CORE_READ(bprm, file);
 		struct ft_file_view v;

@@ -57,7 +57,44 @@ static __noinline bool path_allowed(struct ft_scratch *s)
 	}
 	return true;
 drop:
-	count(&counters.filtered);
+	count(&counters.filtered_path);
+	return false;
+}
+
+/* --exclude-fs: files on these file systems (pseudo file systems by
+ * default), told apart by the superblock's magic number. */
+static __always_inline bool fs_excluded(struct inode *inode)
+{
+	if (cfg_n_fs_magic == 0)
+		return false;
+	__u64 magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	for (__u32 i = 0; i < FT_FS_MAGIC_MAX; i++) {
+		if (i >= cfg_n_fs_magic)
+			break;
+		if (cfg_fs_magic[i] == magic) {
+			count(&counters.filtered_fs);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* --exclude-comm: events of tasks with these command names. */
+static __always_inline bool comm_excluded(void)
+{
+	if (cfg_n_comm == 0)
+		return false;
+	__u64 comm[FT_COMM_LEN / 8] = {};
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (__u32 i = 0; i < FT_COMM_MAX; i++) {
+		if (i >= cfg_n_comm)
+			break;
+		const volatile __u64 *want = (const volatile __u64 *)cfg_comm[i];
+		if (want[0] == comm[0] && want[1] == comm[1]) {
+			count(&counters.filtered_comm);
+			return true;
+		}
+	}
 	return false;
 }
 

@@ -36,6 +36,14 @@ std::string SummaryLine(const Summary& s) {
 
 void WriteSummaryText(FILE* err, const Summary& s) {
   fmt::print(err, "fantrace: exit {}, {}\n", s.exit_code, SummaryLine(s));
+  if (s.stats.present) {
+    const TraceStats& t = s.stats;
+    fmt::print(err,
+               "fantrace: kernel: {} events seen, {} delivered, {} merged, {} dropped by filters "
+               "(kind {}, path {}, fs {}, comm {}, only-written {}), {} lost\n",
+               t.seen(), t.delivered, t.merged, t.dropped(), t.dropped_kind, t.dropped_path,
+               t.dropped_fs, t.dropped_comm, t.dropped_unwritten, t.lost);
+  }
   if (s.lost > 0) {
     fmt::print(err, "fantrace: warning: {} events were lost; the file lists may be incomplete\n", s.lost);
   }

@@ -116,7 +116,16 @@ Status JsonlWriter::WriteSummary(const Summary& s) {
     fmt::format_to(fmt::appender(b), R"({}"{}":{})", i > 0 ? "," : "",
                    EventTypeName(static_cast<EventType>(i)), s.events[i]);
   }
-  b.append(std::string_view("}}\n"));
+  b.append(std::string_view("}"));
+  if (s.stats.present) {
+    const TraceStats& t = s.stats;
+    fmt::format_to(fmt::appender(b),
+                   R"(,"stats":{{"seen":{},"delivered":{},"merged":{},"lost":{},"dropped":{{)"
+                   R"("kind":{},"path":{},"fs":{},"comm":{},"only_written":{}}}}})",
+                   t.seen(), t.delivered, t.merged, t.lost, t.dropped_kind, t.dropped_path,
+                   t.dropped_fs, t.dropped_comm, t.dropped_unwritten);
+  }
+  b.append(std::string_view("}\n"));
   return out_.Commit();
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_status.h"
+#include "lib/fs_magic.h"
 
 namespace fantrace::cli {
 namespace {
@@ -60,6 +61,25 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
   cmd->add_flag("--no-merge", [&o](int64_t) { o.trace.merge = false; },
                 "Report every event; by default repeated identical events of the same file "
                 "(same path, kind and access) are merged in the kernel into the first one");
+  cmd->add_flag("--only-written", o.trace.only_written,
+                "Report only files the tree writes: opens without write access and closes of "
+                "unwritten files are dropped in the kernel (the summary's read list is then empty)");
+  cmd->add_option("--exclude-fs", o.exclude_fs,
+                  "Do not report files on these file system types (comma-separated, matched by "
+                  "the superblock's magic number; 'none' for no exclusion, 'default' for the "
+                  "default list). Default: proc,sysfs,cgroup,cgroup2,debugfs,tracefs,securityfs,"
+                  "pstore,bpf,configfs,devpts,mqueue,fusectl,binfmt_misc,selinuxfs,efivarfs,nsfs,"
+                  "pipefs,sockfs,anon_inodefs")
+      ->type_name("LIST");
+  cmd->add_option("--exclude-comm", o.trace.exclude_comm,
+                  "Do not report the events of processes with this command name (as in "
+                  "/proc/PID/comm, up to 15 bytes; repeatable, up to 8)")
+      ->type_name("NAME");
+  cmd->add_flag("--all-files", [&o](int64_t) { o.trace.regular_only = false; },
+                "Also report opens of directories, devices, pipes and sockets; by default only "
+                "regular files are reported (--regular-only)");
+  cmd->add_flag("--regular-only", [&o](int64_t) { o.trace.regular_only = true; },
+                "Report opens of regular files only (the default)");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");
@@ -154,6 +174,11 @@ Options ParseOptions(int argc, char** argv) {
     Result<uint32_t> mask = EventMaskFromList(events);
     if (!mask) return fail(mask.error().message);
     o.trace.event_mask = *mask;
+  }
+  if (o.exclude_fs) {
+    Result<std::vector<std::string>> fs = ParseFilesystemList(*o.exclude_fs);
+    if (!fs) return fail("--exclude-fs: " + fs.error().message);
+    o.trace.exclude_fs = *fs;
   }
   if (!buffer.empty()) {
     Result<uint64_t> size = ParseSize(buffer);

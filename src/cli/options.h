@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Options {
   bool summary_only = false;
   bool no_summary = false;
   std::string user;
+  std::optional<std::string> exclude_fs;  // --exclude-fs as given
   TraceOptions trace;
 };
 

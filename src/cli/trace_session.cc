@@ -176,6 +176,15 @@ int RunTraceSession(const Options& o) {
   RealFileSystem fs;
   Summary result = summary.Finish(fs);
   result.exit_code = root_status.value_or(0);
+  result.stats = TraceStats{true,
+                            counters.emitted,
+                            counters.merged,
+                            counters.lost,
+                            counters.filtered,
+                            counters.filtered_path,
+                            counters.filtered_fs,
+                            counters.filtered_comm,
+                            counters.filtered_unwritten};
   if (writer && !output_error) {
     Status st = writer->WriteSummary(result);
     if (st) st = writer->Flush();

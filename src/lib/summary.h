@@ -22,6 +22,24 @@ namespace fantrace {
 
 inline constexpr size_t kEventTypeCount = static_cast<size_t>(EventType::kLost) + 1;
 
+// What the kernel side counted, for the summary's "stats": every event it
+// saw ends up delivered, merged, dropped by one filter, or lost.
+struct TraceStats {
+  bool present = false;  // false: no stats to show (e.g. in unit tests)
+  uint64_t delivered = 0;
+  uint64_t merged = 0;
+  uint64_t lost = 0;
+  uint64_t dropped_kind = 0;       // --events
+  uint64_t dropped_path = 0;       // --include / --exclude
+  uint64_t dropped_fs = 0;         // --exclude-fs
+  uint64_t dropped_comm = 0;       // --exclude-comm
+  uint64_t dropped_unwritten = 0;  // --only-written
+  uint64_t dropped() const {
+    return dropped_kind + dropped_path + dropped_fs + dropped_comm + dropped_unwritten;
+  }
+  uint64_t seen() const { return delivered + merged + lost + dropped(); }
+};
+
 struct Summary {
   int exit_code = 0;                               // set by the caller: the traced command's $?
   uint64_t lost = 0;                               // events the kernel could not deliver
@@ -32,6 +50,7 @@ struct Summary {
   std::vector<std::string> written;
   std::vector<std::string> deleted;
   std::vector<std::string> executed;
+  TraceStats stats;         // set by the caller from the tracer's counters
 };
 
 // The one question the summary asks the world, so tests can answer it.

@@ -16,6 +16,7 @@
 #include "abi/events.h"
 #include "lib/bpf_handles.h"
 #include "lib/decoder.h"
+#include "lib/fs_magic.h"
 #include "lib/kernel_env.h"
 #include "lib/path_filter.h"
 #include "lib/tracepoints.h"
@@ -114,6 +115,7 @@ class Tracer::Impl {
   bool tree_end_seen = false;
   std::unordered_map<uint64_t, std::string> open_paths;
   PathFilter path_filter{{}, {}};
+  uint64_t name_events_filtered = 0;  // by path_filter, here in userspace
   const EventSink* sink = nullptr;  // valid during Poll/Drain
   Status sink_status = Ok{};
 
@@ -133,7 +135,10 @@ class Tracer::Impl {
       return 0;
     }
     PairWithOpen(*event);
-    if (!path_filter.SelectsNameEvent(*event)) return 0;
+    if (!path_filter.SelectsNameEvent(*event)) {
+      ++name_events_filtered;
+      return 0;
+    }
     Status st = (*sink)(*event);
     if (!st) {
       sink_status = st;
@@ -213,6 +218,25 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_wakeup_bytes = options.buffer_size / kWakeupDivisor;
   skel->rodata->cfg_n_include = options.include.size();
   skel->rodata->cfg_n_exclude = options.exclude.size();
+  skel->rodata->cfg_only_written = options.only_written;
+  if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
+    return MakeError(fmt::format("at most {} file system types in --exclude-fs", FT_FS_MAGIC_MAX));
+  for (size_t i = 0; i < options.exclude_fs.size(); ++i) {
+    Result<uint64_t> magic = FilesystemMagic(options.exclude_fs[i]);
+    if (!magic) return magic.error();
+    skel->rodata->cfg_fs_magic[i] = *magic;
+  }
+  skel->rodata->cfg_n_fs_magic = options.exclude_fs.size();
+  if (options.exclude_comm.size() > FT_COMM_MAX)
+    return MakeError(fmt::format("at most {} --exclude-comm names", FT_COMM_MAX));
+  for (size_t i = 0; i < options.exclude_comm.size(); ++i) {
+    const std::string& comm = options.exclude_comm[i];
+    if (comm.empty() || comm.size() >= FT_COMM_LEN)
+      return MakeError(fmt::format("--exclude-comm '{}': a command name has 1 to {} bytes (the kernel keeps "
+                                   "no more of it)", comm, FT_COMM_LEN - 1));
+    memcpy(const_cast<char*>(skel->rodata->cfg_comm[i]), comm.data(), comm.size());
+  }
+  skel->rodata->cfg_n_comm = options.exclude_comm.size();
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
 
@@ -277,10 +301,14 @@ TraceCounters Tracer::Counters() const {
   auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
   return TraceCounters{load(c.lost), load(c.merged), load(c.filtered),
                        load(c.emitted), load(c.file_state_full), load(c.path_truncated),
-                       load(c.untracked_procs), load(c.pending_full)};
+                       load(c.untracked_procs), load(c.pending_full),
+                       load(c.filtered_path) + impl_->name_events_filtered,
+                       load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten)};
 }
 
 uint64_t Tracer::undecodable() const { return impl_->undecodable; }
+
+std::vector<std::string> DefaultExcludedFilesystemsList() { return DefaultExcludedFilesystems(); }
 
 void Tracer::ReleaseInBackground() {
   int go[2];
