@@ -103,8 +103,16 @@ def run_measured(argv, log_prefix, timeout, cwd=None, env=None, stdin=None):
         poller = _HwmPoller(p.pid)
         poller.start()
         timer = threading.Timer(timeout, _expire, (p.pid, m))
+        timer.daemon = True
         timer.start()
-        _, status, ru = os.wait4(p.pid, 0)
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        except BaseException:
+            # Interrupted: take the run's whole group down with us.
+            timer.cancel()
+            poller.done.set()
+            kill_group(p.pid)
+            raise
         m.wall_s = time.monotonic() - start
         timer.cancel()
         poller.done.set()
