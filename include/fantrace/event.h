@@ -50,6 +50,7 @@ struct Event {
 
   // exec
   std::vector<std::string> argv;
+  std::string script;  // the #! script (or binfmt_misc file) exec'd; path is its interpreter
   bool argv_truncated = false;
 
   // open / close / modify

@@ -17,7 +17,9 @@
 #endif
 
 enum ft_type {
-	FT_EXEC = 1,      /* slot0 exe path, slot1 filename as given, slot2 argv (NUL-separated) */
+	FT_EXEC = 1,      /* slot0 exe path, slot1 filename as given, slot2 argv (NUL-separated);
+	                     with FT_F_SCRIPT slot3 is the cwd: slot1 named a #! script
+	                     (or binfmt_misc file) and slot0 is its interpreter */
 	FT_FORK = 2,      /* pid = child tgid, aux = parent tgid */
 	FT_EXIT = 3,      /* aux = kernel exit code (wait status) */
 	FT_OPEN = 4,      /* slot0 path; dev, ino, size, mtime, mode, flags; aux = open id */
@@ -59,6 +61,7 @@ enum ft_untrace_reason {
 #define FT_F_ARGV_TRUNC  (1u << 8)  /* exec: argv longer than FT_ARGV_MAX */
 #define FT_F_PATH_FROM_OPEN (1u << 9) /* close: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
+#define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
 

@@ -536,11 +536,19 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 		if (s && file && read_file_view(&v, file) == 0) {
 			fill_inode(&s->rec, &v);
 			append_path(s, v.path.dentry, v.path.mnt, 0);
-			append_kernel_str(s, BPF_CORE_READ(bprm, filename), 1);
+			const char *filename = BPF_CORE_READ(bprm, filename);
+			append_kernel_str(s, filename, 1);
 			__u64 start = BPF_CORE_READ(task, mm, arg_start);
 			__u64 end = BPF_CORE_READ(task, mm, arg_end);
 			if (end > start)
 				append_user_bytes(s, (void *)start, end - start, 2);
+			/* binfmt_script/misc point interp at the interpreter; otherwise
+			 * it is the filename itself. The script is then the file the
+			 * task exec'd, named relative to its cwd. */
+			if (BPF_CORE_READ(bprm, interp) != filename) {
+				s->rec.flags |= FT_F_SCRIPT;
+				append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), 3);
+			}
 			if (path_allowed(s))
 				record_submit(s, false);
 		}

@@ -51,6 +51,7 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
       AppendString(b, "path", ev.path);
       AppendArray(b, "argv", ev.argv);
       if (ev.argv_truncated) AppendValue(b, "argv_truncated", true);
+      if (!ev.script.empty()) AppendString(b, "script", ev.script);
       break;
     case EventType::kFork: AppendValue(b, "ppid", ev.ppid); break;
     case EventType::kExit: AppendValue(b, "status", ev.exit_status); break;

@@ -82,6 +82,7 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
       ev.target.assign(s[1]);
       ev.argv = SplitArgv(s[2]);
       ev.argv_truncated = r.flags & FT_F_ARGV_TRUNC;
+      if (r.flags & FT_F_SCRIPT) ev.script = JoinAndNormalize(s[3], s[1]);
       return true;
     case FT_FORK:
       ev.type = EventType::kFork;

@@ -142,6 +142,7 @@ void SummaryBuilder::Add(const Event& ev) {
     case EventType::kExec:
       pids_.insert(ev.pid);
       executed_.insert(ev.path);
+      if (!ev.script.empty()) executed_.insert(ev.script);
       break;
     case EventType::kFork:
       pids_.insert(ev.pid);

@@ -102,8 +102,9 @@ TEST(ProcessTree, ExecReportsResolvedPathAndArgv) {
   EXPECT_TRUE(t.Lists("executed", echo)) << t.Summary().dump();
 }
 
-// The kernel loads the interpreter of a #! script; the script itself is
-// opened by the interpreter, so it is an input.
+// The kernel loads the interpreter of a #! script: the exec's path is the
+// interpreter and its "script" the script, both executed; the script is
+// also opened by the interpreter, so it is an input.
 TEST(ProcessTree, ScriptExecRunsItsInterpreter) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
@@ -116,9 +117,31 @@ TEST(ProcessTree, ScriptExecRunsItsInterpreter) {
   std::vector<Json> execs = t.Events("exec");
   ASSERT_EQ(execs.size(), 1u) << t.jsonl;
   EXPECT_EQ(execs[0]["path"], Canonical("/bin/sh"));
+  EXPECT_EQ(execs[0]["script"], script);
   EXPECT_TRUE(t.Lists("executed", Canonical("/bin/sh")));
+  EXPECT_TRUE(t.Lists("executed", script));
   EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{script});
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{out});
+}
+
+// A script run by a relative name is reported by its absolute path; a plain
+// binary's exec has no "script".
+TEST(ProcessTree, ScriptByRelativeNameIsAbsolute) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string script = dir / "run.sh";
+  WriteFile(script, "#!/bin/sh\n/bin/true\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  Trace t = TraceRun({"/bin/sh", "-c", "cd " + dir.path() + " && ./run.sh"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  int with_script = 0;
+  for (const Json& e : t.Events("exec")) {
+    if (!e.contains("script")) continue;
+    ++with_script;
+    EXPECT_EQ(e["script"], script) << e.dump();
+  }
+  EXPECT_EQ(with_script, 1) << t.jsonl;
+  EXPECT_TRUE(t.Lists("executed", script)) << t.Summary().dump();
 }
 
 // unshare(1) puts its child in a new pid namespace, where it is pid 1; the
