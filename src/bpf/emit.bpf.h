@@ -70,10 +70,12 @@ static __always_inline void record_submit(struct ft_scratch *s, bool wake)
 
 	if (size > sizeof(struct ft_record) + FT_DATA_SIZE)
 		size = sizeof(struct ft_record);
-	/* Wake the reader once, when this record crosses the threshold: a
-	 * reader that is behind must not be woken again by every record. */
+	/* Wake the reader when this record crosses a multiple of the
+	 * threshold, not with every record above it (a reader that is behind
+	 * would be woken per record). Two CPUs can both miss a crossing; the
+	 * reader's timer catches up then. */
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	if (wake || (avail < cfg_wakeup_bytes && avail + size >= cfg_wakeup_bytes))
+	if (wake || avail / cfg_wakeup_bytes != (avail + size) / cfg_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, &s->rec, size, flags) == 0)
 		count(&counters.emitted);

@@ -181,7 +181,10 @@ class Tracer::Impl {
   Status Read(int timeout_ms, const EventSink& s, bool drain) {
     sink = &s;
     sink_status = Ok{};
-    int n = drain ? ring_buffer__consume(ring.get()) : ring_buffer__poll(ring.get(), timeout_ms);
+    // Records are sent without wakeups, so poll() returns at the timeout
+    // with nothing signalled: consume what is there either way.
+    int n = drain ? 0 : ring_buffer__poll(ring.get(), timeout_ms);
+    if (sink_status && (n >= 0 || n == -EINTR)) n = ring_buffer__consume(ring.get());
     sink = &s;
     if (!sink_status) return sink_status;
     if (n < 0 && n != -EINTR)
