@@ -63,7 +63,10 @@ static __always_inline struct ft_scratch *record_begin(__u32 type)
 	return s;
 }
 
-static __always_inline void record_submit(struct ft_scratch *s, bool wake)
+/* Returns true when the record reached the ring buffer. A record that did
+ * not is counted as lost, except the internal end-of-tree marker: the reader
+ * sees the tree end through live_procs too, and it is no event of the tree. */
+static __always_inline bool record_submit(struct ft_scratch *s, bool wake)
 {
 	__u64 size = sizeof(struct ft_record) + s->used;
 	__u64 flags = BPF_RB_NO_WAKEUP;
@@ -77,10 +80,13 @@ static __always_inline void record_submit(struct ft_scratch *s, bool wake)
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (wake || avail / cfg_wakeup_bytes != (avail + size) / cfg_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, &s->rec, size, flags) == 0)
+	if (bpf_ringbuf_output(&events, &s->rec, size, flags) == 0) {
 		count(&counters.emitted);
-	else
+		return true;
+	}
+	if (s->rec.type != FT_TREE_END)
 		count(&counters.lost);
+	return false;
 }
 
 /* Appends a NUL-terminated string, from user or kernel memory, as the

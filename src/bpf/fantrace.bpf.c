@@ -27,6 +27,9 @@ enum pending_nr {
 
 /* ---- file events ------------------------------------------------------ */
 
+/* Every tracepoint program returns 0: a non-zero return would make perf
+ * go on to record a sample for the attaching event, work nobody reads. */
+
 /* The state of an open file of the tree. A struct file that stayed mapped
  * after its last close() is freed without an event, and its address may be
  * reused: the inode check keeps such a stale entry from being taken for the
@@ -43,7 +46,8 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 	return st;
 }
 
-/* Returns 1 when the event was sent, 0 when it was merged or filtered. */
+/* Returns 1 when the event was sent, 0 when it was merged or filtered,
+ * -1 when the ring buffer was full (counted as lost). */
 static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
 				      __u64 aux, bool mergeable)
 {
@@ -67,8 +71,7 @@ static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, 
 	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
-	record_submit(s, false);
-	return 1;
+	return record_submit(s, false) ? 1 : -1;
 }
 
 /* The first write through an open file, by any route (write family,
@@ -201,9 +204,11 @@ static __always_inline int on_open_exit(long ret)
 		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
 		.open_report = OPEN_UNREPORTED,
 	};
-	if (kind_enabled(FT_OPEN))
-		fresh.open_report = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, true)
-				    ? OPEN_SENT : OPEN_DROPPED;
+	if (kind_enabled(FT_OPEN)) {
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, true);
+		/* a lost open stays unreported: its close resolves its own path */
+		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
+	}
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 		count(&counters.file_state_full);
 	return 0;
@@ -229,15 +234,15 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
  * keeps start-up short. Userspace attaches it to the other tracepoints of
  * its family (src/lib/tracepoints.cc). */
 SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_open_family(struct trace_event_raw_sys_exit *ctx) { return on_open_exit(ctx->ret); }
+int exit_open_family(struct trace_event_raw_sys_exit *ctx) { on_open_exit(ctx->ret); return 0; }
 
 /* write, pwrite64, writev, pwritev, pwritev2, ftruncate, fallocate, sendfile64 */
 SEC("tracepoint/syscalls/sys_enter_write")
-int enter_write_fd0(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(0)); }
+int enter_write_fd0(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(0)); return 0; }
 
 /* copy_file_range, splice: the file written is the third argument */
 SEC("tracepoint/syscalls/sys_enter_copy_file_range")
-int enter_write_fd2(struct trace_event_raw_sys_enter *ctx) { return on_write_fd((__s64)ARG(2)); }
+int enter_write_fd2(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(2)); return 0; }
 
 SEC("tracepoint/syscalls/sys_enter_mmap")
 int enter_mmap(struct trace_event_raw_sys_enter *ctx)
@@ -245,7 +250,8 @@ int enter_mmap(struct trace_event_raw_sys_enter *ctx)
 	__u64 prot = ARG(2), type = ARG(3) & 0x0f;
 	if (!(prot & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
 		return 0;
-	return on_write_fd((__s64)ARG(4));
+	on_write_fd((__s64)ARG(4));
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_close")
@@ -254,7 +260,9 @@ int enter_close(struct trace_event_raw_sys_enter *ctx)
 	if (!current_traced())
 		return 0;
 	struct file *file = current_fd_file((__s64)ARG(0));
-	return file ? close_file(file, 0) : 0;
+	if (file)
+		close_file(file, 0);
+	return 0;
 }
 
 /* dup2/dup3 onto an open descriptor close the file that was there. */
@@ -266,9 +274,9 @@ static __always_inline int on_dup(__s64 oldfd, __s64 newfd)
 	return file ? close_file(file, 0) : 0;
 }
 SEC("tracepoint/syscalls/sys_enter_dup2")
-int enter_dup2(struct trace_event_raw_sys_enter *ctx) { return on_dup(ARG(0), ARG(1)); }
+int enter_dup2(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
 SEC("tracepoint/syscalls/sys_enter_dup3")
-int enter_dup3(struct trace_event_raw_sys_enter *ctx) { return on_dup(ARG(0), ARG(1)); }
+int enter_dup3(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
 
 /* Closing a range of fds (close_range, or all of them at exit) walks the
  * fd table's open_fds bitmap a word at a time, so a process with three open
@@ -528,7 +536,7 @@ NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
 
 /* the exits of all the name calls above */
 SEC("tracepoint/syscalls/sys_exit_rename")
-int exit_name_family(struct trace_event_raw_sys_exit *ctx) { return on_name_exit(ctx->ret); }
+int exit_name_family(struct trace_event_raw_sys_exit *ctx) { on_name_exit(ctx->ret); return 0; }
 
 /* ---- process tree ----------------------------------------------------- */
 

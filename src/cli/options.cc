@@ -170,7 +170,8 @@ Options ParseOptions(int argc, char** argv) {
       (after_dashes.empty() || o.command.size() > after_dashes.size()))
     return fail(fmt::format("unknown option '{}' (put the command after --)", o.command[0]));
   if (o.mode == Mode::kRun && o.command.empty()) return fail("run needs a command: fantrace run -- COMMAND [ARG...]");
-  if (!events.empty()) {
+  CLI::App* used = run->parsed() ? run : attach;
+  if (used->count("--events") > 0) {  // given, even as '': an empty list is an error
     Result<uint32_t> mask = EventMaskFromList(events);
     if (!mask) return fail(mask.error().message);
     o.trace.event_mask = *mask;

@@ -95,6 +95,12 @@ int RunTraceSession(const Options& o) {
     return Fail(fmt::format("no process with pid {}", o.attach_pid));
   }
 
+  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(o.trace);
+  if (!opened) return Fail(opened.error().message);
+  Tracer& tracer = **opened;
+
+  // Opened (and an existing file truncated) only once tracing is sure to
+  // start: a failure before that leaves the user's file as it was.
   Output out;
   std::unique_ptr<EventWriter> writer;
   if (!o.summary_only) {
@@ -104,10 +110,6 @@ int RunTraceSession(const Options& o) {
     if (!w) return Fail(w.error().message);
     writer = std::move(*w);
   }
-
-  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(o.trace);
-  if (!opened) return Fail(opened.error().message);
-  Tracer& tracer = **opened;
 
   InstallSignalHandlers(attach);
   std::optional<PausedChild> child;

@@ -117,10 +117,10 @@ TEST(BadInput, ExistingOutputFileIsReplacedWhole) {
   EXPECT_EQ(events->back().value("exit_code", -1), 0);
 }
 
-// Known engine bug, kept as a reproducer: -o is opened (and truncated)
-// before the trace is set up, so an error found later (a --buffer-size
-// that is not a power of two, BPF refused) leaves the previous file empty.
-TEST(BadInput, DISABLED_FailureBeforeTracingKeepsAnExistingOutput) {
+// -o is opened (and an existing file truncated) only once the trace is set
+// up, so an error found before that (a --buffer-size that is not a power of
+// two, BPF refused) leaves the previous file as it was.
+TEST(BadInput, FailureBeforeTracingKeepsAnExistingOutput) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
   std::string output = dir / "trace.jsonl";
