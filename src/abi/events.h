@@ -23,7 +23,7 @@ enum ft_type {
 	FT_FORK = 2,      /* pid = child tgid, aux = parent tgid */
 	FT_EXIT = 3,      /* aux = kernel exit code (wait status) */
 	FT_OPEN = 4,      /* slot0 path; dev, ino, size, mtime, mode, flags; aux = open id */
-	FT_MODIFY = 5,    /* slot0 path; dev, ino */
+	FT_MODIFY = 5,    /* slot0 path; dev, ino; with FT_F_PATH_FROM_OPEN as close */
 	FT_CLOSE = 6,     /* slot0 path; dev, ino, size, mtime, flags & FT_F_WRITTEN;
 	                     aux = id of the reported open (0 if none); with
 	                     FT_F_PATH_FROM_OPEN slot0 is empty: the open's path */
@@ -59,7 +59,7 @@ enum ft_untrace_reason {
 #define FT_F_DIR_OP      (1u << 6)  /* rename/unlink: AT_REMOVEDIR or directory */
 #define FT_F_AT_EXIT     (1u << 7)  /* close: found open when the process exited */
 #define FT_F_ARGV_TRUNC  (1u << 8)  /* exec: argv longer than FT_ARGV_MAX */
-#define FT_F_PATH_FROM_OPEN (1u << 9) /* close: path is that of open id aux */
+#define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 #define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
 /* slot k was cut short (path deeper/longer than the bounds) */

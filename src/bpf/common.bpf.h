@@ -95,6 +95,7 @@ enum ft_open_report {
 struct ft_file_state {
 	__u64 inode;                     /* struct inode * the entry was made for */
 	__u64 open_id;                   /* the open event's id when OPEN_SENT */
+	__u64 open_generation;           /* merge_generation at the open */
 	__u32 written;
 	__u32 open_report;               /* enum ft_open_report */
 };

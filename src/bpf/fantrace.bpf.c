@@ -74,6 +74,26 @@ static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, 
 	return record_submit(s, false) ? 1 : -1;
 }
 
+/* A record for a file whose open was sent, in a namespace the tree has not
+ * changed since: the reader takes the path from the open (open_id), which
+ * spares a path walk on every modify and close of a file the tree opened. */
+static __always_inline bool path_from_open(const struct ft_file_state *st)
+{
+	return st->open_report == OPEN_SENT && st->open_generation == merge_generation;
+}
+
+static __noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
+				     __u64 open_id)
+{
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags | FT_F_PATH_FROM_OPEN;
+	s->rec.aux = open_id;
+	fill_inode(&s->rec, v);
+	return record_submit(s, false) ? 1 : -1;
+}
+
 /* The first write through an open file, by any route (write family,
  * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap). */
 static __always_inline int on_write_fd(__s64 fd)
@@ -91,6 +111,11 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (st->written)
 			return 0;
 		st->written = 1;
+		if (path_from_open(st)) {
+			if (!kind_enabled(FT_MODIFY) || comm_excluded() || merge_seen(FT_MODIFY, &v, 0))
+				return 0;
+			return emit_from_open(&v, FT_MODIFY, 0, st->open_id);
+		}
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
@@ -111,32 +136,28 @@ static __noinline int close_file(struct file *file, __u32 flags)
 	__u64 key = (__u64)file;
 	struct ft_file_view v;
 
-	if (read_file_view(&v, file) != 0)
-		return 0;
-	struct ft_file_state *st = file_state(file, v.inode);
+	/* the state first: most closes end here, before the file is read */
+	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
 	if (!st || file_refs(file) > 1)
 		return 0;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
-	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
-	if (state.written)
-		return emit_file_event(&v, FT_CLOSE, flags | FT_F_WRITTEN, open_id, false);
-	if (state.open_report == OPEN_UNREPORTED)
-		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
-	if (state.open_report == OPEN_DROPPED) {
+	if (!state.written && state.open_report == OPEN_DROPPED) {
 		count(&counters.merged);
 		return 0;
 	}
-	if (!kind_enabled(FT_CLOSE))
+	if (read_file_view(&v, file) != 0)
 		return 0;
-	struct ft_scratch *s = record_begin(FT_CLOSE);
-	if (!s)
+	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
+	if (state.written)
+		flags |= FT_F_WRITTEN;
+	if (state.open_report == OPEN_UNREPORTED)
+		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
+	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
+		return emit_file_event(&v, FT_CLOSE, flags, open_id, false);
+	if (!kind_enabled(FT_CLOSE) || comm_excluded())
 		return 0;
-	s->rec.flags = flags | FT_F_PATH_FROM_OPEN;
-	s->rec.aux = open_id;
-	fill_inode(&s->rec, &v);
-	record_submit(s, false);
-	return 1;
+	return emit_from_open(&v, FT_CLOSE, flags, open_id);
 }
 
 /* x86-64 syscall numbers of the open family (the exit handler tells them
@@ -202,6 +223,7 @@ static __always_inline int on_open_exit(long ret)
 	struct ft_file_state fresh = {
 		.inode = (__u64)v.inode,
 		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
+		.open_generation = merge_generation,
 		.open_report = OPEN_UNREPORTED,
 	};
 	if (kind_enabled(FT_OPEN)) {

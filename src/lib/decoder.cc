@@ -100,7 +100,7 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
                                       : EventType::kClose;
       ev.path.assign(s[0]);
       DecodeInode(r, ev);
-      if (r.type != FT_MODIFY) ev.open_id = static_cast<uint64_t>(r.aux);
+      if (r.type != FT_MODIFY || (r.flags & FT_F_PATH_FROM_OPEN)) ev.open_id = static_cast<uint64_t>(r.aux);
       return true;
     case FT_RENAME:
       ev.type = EventType::kRename;

@@ -154,6 +154,12 @@ class Tracer::Impl {
     if (event.open_id == 0) return;
     if (event.type == EventType::kOpen) {
       open_paths.emplace(event.open_id, event.path);
+    } else if (event.type == EventType::kModify) {
+      auto it = open_paths.find(event.open_id);
+      if (it != open_paths.end())
+        event.path = it->second;
+      else
+        event.path_truncated = true;  // its open was lost
     } else if (event.type == EventType::kClose) {
       auto it = open_paths.find(event.open_id);
       if (it != open_paths.end()) {
