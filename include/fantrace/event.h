@@ -24,6 +24,7 @@ enum class EventType {
   kSymlink,
   kTruncate,
   kUntraced,
+  kChroot,  // path: the process's new root, as an absolute path outside it
   kLost,
 };
 

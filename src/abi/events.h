@@ -38,6 +38,7 @@ enum ft_type {
 	FT_TRUNCATE = 13, /* slot0 base dir, slot1 name */
 	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
 	FT_TREE_END = 15, /* internal: the last traced task has exited */
+	FT_CHROOT = 16,   /* slot0 the new root, absolute from the mount namespace's root */
 	FT_TYPE_MAX
 };
 

@@ -560,6 +560,22 @@ NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
 SEC("tracepoint/syscalls/sys_exit_rename")
 int exit_name_family(struct trace_event_raw_sys_exit *ctx) { on_name_exit(ctx->ret); return 0; }
 
+/* chroot: the summary must look for the files a chrooted process writes
+ * under its new root, so the new root is reported from outside it. */
+SEC("tracepoint/syscalls/sys_exit_chroot")
+int exit_chroot(struct trace_event_raw_sys_exit *ctx)
+{
+	if (ctx->ret != 0 || !current_traced() || !kind_enabled(FT_CHROOT))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ft_scratch *s = record_begin(FT_CHROOT);
+	if (!s)
+		return 0;
+	append_path_walk(s, BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt), 0, true);
+	record_submit(s, false);
+	return 0;
+}
+
 /* ---- process tree ----------------------------------------------------- */
 
 static __always_inline void end_of_tree(void)

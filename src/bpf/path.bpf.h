@@ -97,9 +97,11 @@ done:
 	return 1;
 }
 
-/* Appends the canonical path of (dentry, vfsmnt) as the next slot. */
-static __noinline int append_path(struct ft_scratch *s, struct dentry *dentry,
-				  struct vfsmount *vfsmnt, __u32 slot)
+/* Appends the canonical path of (dentry, vfsmnt) as the next slot: as the
+ * task sees it, or, with to_namespace_root, up to the mount namespace's
+ * root (for a chroot's new root, which the task itself sees as "/"). */
+static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dentry,
+				       struct vfsmount *vfsmnt, __u32 slot, bool to_namespace_root)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fs_struct *fs = task->fs;  /* BTF pointer: plain loads */
@@ -109,8 +111,8 @@ static __noinline int append_path(struct ft_scratch *s, struct dentry *dentry,
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
 		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
-		.root_dentry = fs->root.dentry,
-		.root_mnt = fs->root.mnt,
+		.root_dentry = to_namespace_root ? NULL : fs->root.dentry,
+		.root_mnt = to_namespace_root ? NULL : fs->root.mnt,
 		.pos = FT_PATH_MAX,
 	};
 
@@ -135,6 +137,12 @@ static __noinline int append_path(struct ft_scratch *s, struct dentry *dentry,
 	s->rec.slot_len[slot & 3] = len;
 	s->used = off + len;
 	return 0;
+}
+
+static __always_inline int append_path(struct ft_scratch *s, struct dentry *dentry,
+				       struct vfsmount *vfsmnt, __u32 slot)
+{
+	return append_path_walk(s, dentry, vfsmnt, slot, false);
 }
 
 static __always_inline int append_file_path(struct ft_scratch *s, struct file *file, __u32 slot)

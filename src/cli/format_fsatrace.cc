@@ -39,6 +39,7 @@ Status FsatraceWriter::Write(const Event& ev) {
     case EventType::kFork:
     case EventType::kExit:
     case EventType::kMkdir:
+    case EventType::kChroot:
     case EventType::kUntraced:
     case EventType::kLost: break;
   }

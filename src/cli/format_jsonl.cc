@@ -82,6 +82,7 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
     case EventType::kModify:
     case EventType::kUnlink:
     case EventType::kRmdir:
+    case EventType::kChroot:
     case EventType::kMkdir:
     case EventType::kTruncate: AppendString(b, "path", ev.path); break;
     case EventType::kUntraced: AppendString(b, "reason", ev.reason); break;

@@ -101,6 +101,7 @@ void TextWriter::AppendDetails(const Event& ev) {
     case EventType::kModify:
     case EventType::kUnlink:
     case EventType::kRmdir:
+    case EventType::kChroot:
     case EventType::kMkdir:
     case EventType::kTruncate: AppendCEscaped(b, ev.path); break;
     case EventType::kUntraced: put(ev.reason); break;

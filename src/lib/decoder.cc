@@ -129,6 +129,10 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
                                                                 : EventType::kUnlink;
       ev.path = JoinAndNormalize(s[0], s[1]);
       return true;
+    case FT_CHROOT:
+      ev.type = EventType::kChroot;
+      ev.path.assign(s[0]);
+      return true;
     case FT_UNTRACED:
       ev.type = EventType::kUntraced;
       ev.reason = r.aux == FT_UNTRACE_SETID ? "setuid" : "unknown";

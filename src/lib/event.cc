@@ -18,6 +18,7 @@ const char* EventTypeName(EventType type) {
     case EventType::kSymlink: return "symlink";
     case EventType::kTruncate: return "truncate";
     case EventType::kUntraced: return "untraced";
+    case EventType::kChroot: return "chroot";
     case EventType::kLost: return "lost";
   }
   return "unknown";

@@ -19,7 +19,7 @@ constexpr Kind kKinds[] = {
     {"open", FT_OPEN},     {"modify", FT_MODIFY},   {"close", FT_CLOSE},
     {"rename", FT_RENAME}, {"unlink", FT_UNLINK},   {"rmdir", FT_RMDIR},
     {"mkdir", FT_MKDIR},   {"link", FT_LINK},       {"symlink", FT_SYMLINK},
-    {"truncate", FT_TRUNCATE}, {"untraced", FT_UNTRACED},
+    {"truncate", FT_TRUNCATE}, {"untraced", FT_UNTRACED}, {"chroot", FT_CHROOT},
 };
 
 }  // namespace

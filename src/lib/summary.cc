@@ -93,6 +93,10 @@ bool SummaryBuilder::MadeByTree(const Event& ev) const {
 
 void SummaryBuilder::MarkWritten(const std::string& path) {
   written_.insert(path);
+  if (!current_root_.empty())
+    root_of_written_[path] = current_root_;
+  else if (!root_of_written_.empty())
+    root_of_written_.erase(path);
   if (auto it = inode_of_.find(path); it != inode_of_.end()) written_inodes_.insert(it->second);
 }
 
@@ -106,6 +110,7 @@ void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
   inode_of_.erase(to);
   MoveSubtree(written_, from, to);
   MoveSubtree(inode_of_, from, to);
+  MoveSubtree(root_of_written_, from, to);
 }
 
 // renameat2(RENAME_EXCHANGE): both names stay, their files trade places.
@@ -117,6 +122,9 @@ void SummaryBuilder::Exchange(const std::string& a, const std::string& b) {
   MoveSubtree(inode_of_, a, parked);
   MoveSubtree(inode_of_, b, a);
   MoveSubtree(inode_of_, parked, b);
+  MoveSubtree(root_of_written_, a, parked);
+  MoveSubtree(root_of_written_, b, a);
+  MoveSubtree(root_of_written_, parked, b);
 }
 
 void SummaryBuilder::Link(const std::string& target, const std::string& path) {
@@ -138,6 +146,8 @@ void SummaryBuilder::Remove(const std::string& path) {
 
 void SummaryBuilder::Add(const Event& ev) {
   ++events_[static_cast<size_t>(ev.type)];
+  auto root = root_of_pid_.find(ev.pid);
+  current_root_ = root == root_of_pid_.end() ? std::string() : root->second;
   switch (ev.type) {
     case EventType::kExec:
       pids_.insert(ev.pid);
@@ -147,6 +157,17 @@ void SummaryBuilder::Add(const Event& ev) {
     case EventType::kFork:
       pids_.insert(ev.pid);
       pids_.insert(ev.ppid);
+      if (auto parent = root_of_pid_.find(ev.ppid); parent != root_of_pid_.end())
+        root_of_pid_[ev.pid] = parent->second;
+      break;
+    case EventType::kChroot:
+      // Paths are as the process sees them: its writes are found under the
+      // new root. A root given relative to an earlier chroot is already
+      // absolute (the kernel resolves it to the namespace's root).
+      if (ev.path == "/")
+        root_of_pid_.erase(ev.pid);
+      else
+        root_of_pid_[ev.pid] = ev.path;
       break;
     case EventType::kExit: pids_.insert(ev.pid); break;
     case EventType::kOpen: {
@@ -197,7 +218,9 @@ Summary SummaryBuilder::Finish(const FileSystem& fs) const {
   s.deleted = Sorted(deleted_);
   s.executed = Sorted(executed_);
   for (const std::string& path : written_) {
-    if (fs.IsRegularFile(path)) s.written.push_back(path);
+    auto root = root_of_written_.find(path);
+    if (fs.IsRegularFile(root == root_of_written_.end() ? path : root->second + path))
+      s.written.push_back(path);
   }
   return s;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -105,6 +106,12 @@ class SummaryBuilder {
   // forgotten when that name goes, because the file system soon hands the
   // number to a new file (ext4 does at once).
   std::set<Inode> written_inodes_;
+  // chroot: the root of each process that changed it (inherited on fork),
+  // and the root of the process that wrote each output, so that Finish looks
+  // for "/out" written in a chroot at ROOT/out.
+  std::unordered_map<uint32_t, std::string> root_of_pid_;
+  std::map<std::string, std::string> root_of_written_;
+  std::string current_root_;  // of the event being added
 };
 
 }  // namespace fantrace

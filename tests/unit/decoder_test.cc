@@ -201,7 +201,7 @@ TEST(DecodeRecord, RejectsMalformedRecords) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("72"), std::string::npos);
 
-  for (uint16_t type : {0, 16, 0xffff}) {
+  for (uint16_t type : {0, int{FT_TYPE_MAX}, 0xffff}) {
     std::vector<char> unknown = Record(Header(type));
     EXPECT_FALSE(DecodeRecord(unknown.data(), unknown.size(), {}).ok()) << type;
   }

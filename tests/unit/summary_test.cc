@@ -248,3 +248,33 @@ TEST(Summary, CountsProcessesExecsLostAndEvents) {
 
 }  // namespace
 }  // namespace fantrace
+
+namespace fantrace {
+namespace {
+
+Event OfPid(Event ev, uint32_t pid) {
+  ev.pid = pid;
+  return ev;
+}
+
+// A process that chroots into /srv/jail writes "/out": it exists on disk as
+// /srv/jail/out, and the summary lists it by the name the process used. Its
+// children inherit the root; other processes keep theirs.
+TEST(SummaryChroot, OutputsOfAChrootedProcessAreFoundUnderItsRoot) {
+  Event fork = PathEvent(EventType::kFork, "");
+  fork.pid = 11;
+  fork.ppid = 10;
+  Summary s = Summarize({OfPid(PathEvent(EventType::kChroot, "/srv/jail"), 10), fork,
+                         OfPid(Open("/out", Access::kWrite, /*created=*/true), 10),
+                         OfPid(Open("/child", Access::kWrite, /*created=*/true), 11),
+                         OfPid(Open("/host", Access::kWrite, /*created=*/true), 12)},
+                        {"/srv/jail/out", "/srv/jail/child", "/host", "/out"});
+  EXPECT_EQ(s.written, (Paths{"/child", "/host", "/out"}));
+  Summary missing = Summarize({OfPid(PathEvent(EventType::kChroot, "/srv/jail"), 10),
+                               OfPid(Open("/out", Access::kWrite, /*created=*/true), 10)},
+                              {"/out"});
+  EXPECT_TRUE(missing.written.empty()) << "a host file of the same name is not the output";
+}
+
+}  // namespace
+}  // namespace fantrace
