@@ -300,49 +300,39 @@ int enter_dup2(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); 
 SEC("tracepoint/syscalls/sys_enter_dup3")
 int enter_dup3(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
 
-/* Closing a range of fds (close_range, or all of them at exit) walks the
- * fd table's open_fds bitmap a word at a time, so a process with three open
- * fds in a table of a thousand costs three lookups, not a thousand. */
+/* Closing a range of fds (close_range, or all of them at exit) reads the
+ * fd table's open_fds bitmap a word at a time and looks up only the open
+ * fds: a process with three open fds in a table of 1024 costs three file
+ * lookups and sixteen word reads, not a thousand lookups. One flat loop
+ * (not a loop per word) keeps the verifier's work, and so start-up, small. */
 struct ft_fd_scan {
 	struct file **fdarray;
 	unsigned long *open_fds;
 	__u64 first;
 	__u64 last;
-	__u64 word_no;   /* the bitmap word being walked */
-	__u64 bits;      /* its bits not yet walked, lowest = next fd */
-	__u32 first_word;
+	__u64 bits;      /* the open_fds word of the fd being looked at */
 	__u32 flags;
 };
 
-static long close_fd_bit(__u32 bit, void *ctx)
+static long close_one_fd(__u32 index, void *ctx)
 {
 	struct ft_fd_scan *scan = ctx;
-	__u64 fd = scan->word_no * 64 + bit;
-	bool open = scan->bits & 1;
+	__u64 fd = scan->first + index;
 
-	scan->bits >>= 1;
-	if (!open || fd < scan->first)
-		return scan->bits ? 0 : 1;
 	if (fd > scan->last)
 		return 1;
+	if (index == 0 || fd % 64 == 0) {
+		scan->bits = 0;
+		if (bpf_probe_read_kernel(&scan->bits, sizeof(scan->bits), &scan->open_fds[fd / 64]) != 0)
+			return 1;
+	}
+	if (!((scan->bits >> (fd % 64)) & 1))
+		return 0;
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
 	if (file)
 		close_file(file, scan->flags);
-	return scan->bits ? 0 : 1;
-}
-
-static long close_fd_word(__u32 index, void *ctx)
-{
-	struct ft_fd_scan *scan = ctx;
-
-	scan->word_no = scan->first_word + index;
-	scan->bits = 0;
-	if (bpf_probe_read_kernel(&scan->bits, sizeof(scan->bits), &scan->open_fds[scan->word_no]) != 0)
-		return 1;
-	if (scan->bits)
-		bpf_loop(64, close_fd_bit, scan, 0);
-	return scan->word_no * 64 + 63 >= scan->last ? 1 : 0;
+	return 0;
 }
 
 static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
@@ -358,10 +348,9 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 		.open_fds = BPF_CORE_READ(fdt, open_fds),
 		.first = first,
 		.last = last,
-		.first_word = first / 64,
 		.flags = flags,
 	};
-	bpf_loop(last / 64 - first / 64 + 1, close_fd_word, &scan, 0);
+	bpf_loop(last - first + 1, close_one_fd, &scan, 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_close_range")
