@@ -15,29 +15,6 @@
 namespace fantrace::itest {
 namespace {
 
-// A mount on `target` for the length of a test; detached on destruction.
-class ScopedMount {
- public:
-  ScopedMount(const std::string& source, const std::string& target, const char* fstype,
-              unsigned long flags)
-      : target_(target) {
-    std::filesystem::create_directory(target);
-    mounted_ = mount(source.c_str(), target.c_str(), fstype, flags, nullptr) == 0;
-    if (!mounted_) ADD_FAILURE() << "mount " << target << ": " << strerror(errno);
-  }
-  ~ScopedMount() {
-    if (mounted_) umount2(target_.c_str(), MNT_DETACH);
-  }
-  ScopedMount(const ScopedMount&) = delete;
-  ScopedMount& operator=(const ScopedMount&) = delete;
-
-  bool mounted() const { return mounted_; }
-
- private:
-  std::string target_;
-  bool mounted_ = false;
-};
-
 TEST(Paths, RelativeAndDirfdNamesAreAbsolute) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;

@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include <sys/mount.h>
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -133,6 +135,18 @@ ProcessResult Process::Wait(std::chrono::seconds timeout) {
 
 ProcessResult RunUntraced(const std::vector<std::string>& argv) {
   return Process(argv).Wait();
+}
+
+ScopedMount::ScopedMount(const std::string& source, const std::string& target, const char* fstype,
+                         unsigned long flags, const std::string& data)
+    : target_(target) {
+  std::filesystem::create_directories(target);
+  mounted_ = mount(source.c_str(), target.c_str(), fstype, flags, data.empty() ? nullptr : data.c_str()) == 0;
+  if (!mounted_) ADD_FAILURE() << "mount " << (fstype ? fstype : "(bind)") << " on " << target << ": " << strerror(errno);
+}
+
+ScopedMount::~ScopedMount() {
+  if (mounted_) umount2(target_.c_str(), MNT_DETACH);
 }
 
 }  // namespace fantrace::itest

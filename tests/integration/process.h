@@ -72,4 +72,20 @@ class Process {
 // Runs argv to completion outside any trace.
 ProcessResult RunUntraced(const std::vector<std::string>& argv);
 
+// A mount that lasts for the scope (lazily unmounted at its end); a failed
+// mount is a test failure. Creates the target directory.
+class ScopedMount {
+ public:
+  ScopedMount(const std::string& source, const std::string& target, const char* fstype,
+              unsigned long flags = 0, const std::string& data = "");
+  ~ScopedMount();
+  ScopedMount(const ScopedMount&) = delete;
+  ScopedMount& operator=(const ScopedMount&) = delete;
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::string target_;
+  bool mounted_ = false;
+};
+
 }  // namespace fantrace::itest

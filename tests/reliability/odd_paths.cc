@@ -15,28 +15,6 @@
 namespace fantrace::rtest {
 namespace {
 
-// A mount for the length of a test; detached on destruction.
-class Mount {
- public:
-  Mount(const std::string& source, const std::string& target, const char* fstype,
-        const std::string& data = "")
-      : target_(target) {
-    std::filesystem::create_directories(target);
-    ok_ = mount(source.c_str(), target.c_str(), fstype, 0, data.empty() ? nullptr : data.c_str()) == 0;
-    if (!ok_) ADD_FAILURE() << "mount " << fstype << " on " << target << ": " << strerror(errno);
-  }
-  ~Mount() {
-    if (ok_) umount2(target_.c_str(), MNT_DETACH);
-  }
-  Mount(const Mount&) = delete;
-  Mount& operator=(const Mount&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  std::string target_;
-  bool ok_ = false;
-};
-
 std::string Hex(unsigned byte) {
   const char* digits = "0123456789abcdef";
   return {digits[byte >> 4], digits[byte & 15]};
@@ -187,9 +165,9 @@ TEST(OddPaths, Overlayfs) {
   for (const std::string& d : {lower, upper, work}) std::filesystem::create_directory(d);
   itest::WriteFile(lower + "/input", "from the lower layer\n");
   itest::WriteFile(lower + "/append", "lower\n");
-  Mount overlay("overlay", merged, "overlay",
+  itest::ScopedMount overlay("overlay", merged, "overlay", 0,
                 "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work);
-  ASSERT_TRUE(overlay.ok());
+  ASSERT_TRUE(overlay.mounted());
   Trace t = itest::TraceRun({"/bin/sh", "-c",
                              "cat " + merged + "/input > " + merged + "/output && echo more >> " +
                                  merged + "/append"});
@@ -234,9 +212,10 @@ TEST(OddPaths, Chroot) {
   std::optional<Json> chroot = t.OnlyEventOf("chroot", execs[0]["pid"].get<long>());
   ASSERT_TRUE(chroot) << t.jsonl;
   EXPECT_EQ((*chroot)["path"], root.path());
-  for (const Json& event : t.events)
-    if (event.value("type", "") != "chroot")
-      EXPECT_FALSE(itest::IsUnder(event.value("path", ""), root.path())) << event.dump();
+  for (const Json& event : t.events) {
+    if (event.value("type", "") == "chroot") continue;
+    EXPECT_FALSE(itest::IsUnder(event.value("path", ""), root.path())) << event.dump();
+  }
   // The summary looks for the output under the writer's root, so it is
   // listed by the name the process gave it.
   EXPECT_TRUE(t.Lists("written", inside)) << t.Summary().dump();
