@@ -16,6 +16,7 @@
 #include "cli/format.h"
 #include "cli/launcher.h"
 #include "fantrace/tracer.h"
+#include "lib/shell_status.h"
 #include "lib/summary.h"
 
 namespace fantrace::cli {

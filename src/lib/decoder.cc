@@ -11,6 +11,7 @@
 
 #include "abi/events.h"
 #include "lib/path_normalize.h"
+#include "lib/shell_status.h"
 
 namespace fantrace {
 namespace {
@@ -30,11 +31,6 @@ uint64_t UserDev(uint64_t kernel_dev) {
 }
 
 // The status a shell reports for a wait status: 128+N for signal N.
-int ShellStatus(int64_t wait_status) {
-  if ((wait_status & 0x7f) != 0) return 128 + static_cast<int>(wait_status & 0x7f);
-  return static_cast<int>((wait_status >> 8) & 0xff);
-}
-
 std::vector<std::string> SplitArgv(std::string_view bytes) {
   std::vector<std::string> argv;
   // The kernel copies argv with its NULs; the last one may be cut off.
