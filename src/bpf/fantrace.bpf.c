@@ -83,8 +83,13 @@ static __always_inline bool path_from_open(const struct ft_file_state *st)
 }
 
 static __noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
-				     __u64 open_id)
+				     __u64 open_id, bool mergeable)
 {
+	/* the open passed the path and fs filters; kind and comm may differ */
+	if (!kind_enabled(type) || comm_excluded())
+		return 0;
+	if (mergeable && merge_seen(type, v, flags))
+		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
@@ -111,11 +116,8 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (st->written)
 			return 0;
 		st->written = 1;
-		if (path_from_open(st)) {
-			if (!kind_enabled(FT_MODIFY) || comm_excluded() || merge_seen(FT_MODIFY, &v, 0))
-				return 0;
-			return emit_from_open(&v, FT_MODIFY, 0, st->open_id);
-		}
+		if (path_from_open(st))
+			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, true);
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
@@ -155,9 +157,7 @@ static __noinline int close_file(struct file *file, __u32 flags)
 		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
 		return emit_file_event(&v, FT_CLOSE, flags, open_id, false);
-	if (!kind_enabled(FT_CLOSE) || comm_excluded())
-		return 0;
-	return emit_from_open(&v, FT_CLOSE, flags, open_id);
+	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
 }
 
 /* x86-64 syscall numbers of the open family (the exit handler tells them
@@ -378,7 +378,7 @@ static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const c
 		append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), slot);
 		return;
 	}
-	struct file *file = fd_file(task, dfd);
+	struct file *file = current_fd_file(dfd);
 	if (file)
 		append_file_path(s, file, slot);
 }

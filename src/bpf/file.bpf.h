@@ -33,21 +33,6 @@ struct inode___pre611 {
 	struct timespec64 __i_mtime;
 } __attribute__((preserve_access_index));
 
-static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd)
-{
-	struct file **fdarray;
-	struct file *file = NULL;
-
-	if (fd < 0)
-		return NULL;
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fdarray = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&file, sizeof(file), &fdarray[fd]);
-	return file;
-}
-
 /* The current task's table is read through its BTF pointer: plain loads
  * the verifier makes safe, instead of a helper call per field. */
 static __always_inline struct file *current_fd_file(__s64 fd)
@@ -76,11 +61,6 @@ static __always_inline long file_refs(struct file *file)
 		return BPF_CORE_READ(cur, f_ref.refcnt.counter) + 1;
 	struct file___pre613 *old = (void *)file;
 	return BPF_CORE_READ(old, f_count.counter);
-}
-
-static __always_inline __u32 file_mode(struct file *file)
-{
-	return BPF_CORE_READ(file, f_inode, i_mode);
 }
 
 /* What the handlers need of a struct file, read once. */
