@@ -112,7 +112,6 @@ class Tracer::Impl {
   bool has_root = false;
   uint64_t lost_reported = 0;
   uint64_t undecodable = 0;
-  bool tree_end_seen = false;
   std::unordered_map<uint64_t, std::string> open_paths;
   PathFilter path_filter{{}, {}};
   uint64_t name_events_filtered = 0;  // by path_filter, here in userspace
@@ -125,10 +124,8 @@ class Tracer::Impl {
   }
 
   int Handle(const void* data, size_t size) {
-    if (IsTreeEnd(data, size)) {
-      tree_end_seen = true;
-      return 0;
-    }
+    // The marker only wakes the reader; live_procs says the tree ended.
+    if (IsTreeEnd(data, size)) return 0;
     Result<Event> event = DecodeRecord(data, size, time_base);
     if (!event) {
       ++undecodable;
@@ -191,7 +188,6 @@ class Tracer::Impl {
     // with nothing signalled: consume what is there either way.
     int n = drain ? 0 : ring_buffer__poll(ring.get(), timeout_ms);
     if (sink_status && (n >= 0 || n == -EINTR)) n = ring_buffer__consume(ring.get());
-    sink = &s;
     if (!sink_status) return sink_status;
     if (n < 0 && n != -EINTR)
       return MakeError(fmt::format("reading the event buffer failed: {}", strerror(-n)));
