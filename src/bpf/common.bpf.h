@@ -168,4 +168,12 @@ static __always_inline void count(__u64 *counter)
 	__sync_fetch_and_add(counter, 1);
 }
 
+/* A slot that could not be read (a faulting user page) is left empty and
+ * marked cut, so the reader never takes the rest for the whole path. */
+static __always_inline void slot_unreadable(struct ft_scratch *s, __u32 slot)
+{
+	s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
+	count(&counters.path_truncated);
+}
+
 #endif

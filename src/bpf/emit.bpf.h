@@ -94,13 +94,17 @@ static __always_inline bool record_submit(struct ft_scratch *s, bool wake)
 static __always_inline void append_str(struct ft_scratch *s, const char *str, __u32 slot, bool user)
 {
 	__u32 off = s->used;
-	if (off > 3 * FT_PATH_MAX)
+	if (off > 3 * FT_PATH_MAX) {
+		slot_unreadable(s, slot);
 		return;
+	}
 	char *dst = s->data + (off & FT_DATA_MASK);
 	long n = user ? bpf_probe_read_user_str(dst, FT_PATH_MAX, str)
 		      : bpf_probe_read_kernel_str(dst, FT_PATH_MAX, str);
-	if (n <= 0)
+	if (n <= 0) {
+		slot_unreadable(s, slot);
 		return;
+	}
 	n -= 1;  /* drop the NUL */
 	if (n == FT_PATH_MAX - 1) {  /* longest name, or cut: look one byte on */
 		char next = 0;
@@ -135,8 +139,10 @@ static __always_inline void append_user_bytes(struct ft_scratch *s, const void *
 		len = FT_ARGV_MAX;
 		s->rec.flags |= FT_F_ARGV_TRUNC;
 	}
-	if (bpf_probe_read_user(s->data + (off & FT_DATA_MASK), len, uptr) != 0)
+	if (bpf_probe_read_user(s->data + (off & FT_DATA_MASK), len, uptr) != 0) {
+		s->rec.flags |= FT_F_ARGV_TRUNC;  /* unreadable: reported as cut, not as empty */
 		return;
+	}
 	s->rec.slot_len[slot & 3] = len;
 	s->used = off + len;
 }

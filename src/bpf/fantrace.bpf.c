@@ -381,6 +381,8 @@ static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const c
 	struct file *file = current_fd_file(dfd);
 	if (file)
 		append_file_path(s, file, slot);
+	else
+		slot_unreadable(s, slot);  /* dirfd gone (closed by another thread) */
 }
 
 /* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */

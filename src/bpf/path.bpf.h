@@ -105,8 +105,10 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fs_struct *fs = task->fs;  /* BTF pointer: plain loads */
-	if (!fs)
+	if (!fs) {
+		slot_unreadable(s, slot);
 		return -1;
+	}
 	struct ft_path_walk w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
@@ -131,8 +133,10 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 	__u32 off = s->used;
 	__u64 pos = w.pos & FT_PATH_MASK;
 	__u64 len = FT_PATH_MAX - pos;
-	if (off > 3 * FT_PATH_MAX || len > FT_PATH_MAX || len == 0)
+	if (off > 3 * FT_PATH_MAX || len > FT_PATH_MAX || len == 0) {
+		slot_unreadable(s, slot);
 		return -1;
+	}
 	bpf_probe_read_kernel(s->data + (off & FT_DATA_MASK), len, s->pathbuf + pos);
 	s->rec.slot_len[slot & 3] = len;
 	s->used = off + len;
