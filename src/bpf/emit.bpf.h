@@ -23,7 +23,9 @@ static __always_inline bool kind_enabled(__u32 type)
  * two bind mounts of one inode are never merged into each other. */
 static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
 {
-	if (!cfg_merge)
+	/* a creation is the first of its kind: nothing to merge it into, and
+	 * keeping it would only push older keys out of the LRU */
+	if (!cfg_merge || (flags & FT_F_CREATED))
 		return false;
 	struct ft_merge_key key = {
 		.dentry = (__u64)v->path.dentry,

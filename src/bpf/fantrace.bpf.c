@@ -48,9 +48,11 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
-static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
+__noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
 				      __u64 aux, bool mergeable)
 {
+	if (!v)  /* a global function: verified once, for any caller */
+		return 0;
 	if (!kind_enabled(type))
 		return 0;
 	if (cfg_only_written && (type == FT_OPEN || type == FT_CLOSE) &&
@@ -82,9 +84,11 @@ static __always_inline bool path_from_open(const struct ft_file_state *st)
 	return st->open_report == OPEN_SENT && st->open_generation == merge_generation;
 }
 
-static __noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
+__noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
 				     __u64 open_id, bool mergeable)
 {
+	if (!v)
+		return 0;
 	/* the open passed the path and fs filters; kind and comm may differ */
 	if (!kind_enabled(type) || comm_excluded())
 		return 0;
@@ -100,7 +104,9 @@ static __noinline int emit_from_open(const struct ft_file_view *v, __u32 type, _
 }
 
 /* The first write through an open file, by any route (write family,
- * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap). */
+ * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap).
+ * The state is looked at before the file is read: a file written many
+ * times costs one map lookup per later write, not a read of its fields. */
 static __always_inline int on_write_fd(__s64 fd)
 {
 	struct ft_file_view v;
@@ -108,13 +114,15 @@ static __always_inline int on_write_fd(__s64 fd)
 	if (!current_traced())
 		return 0;
 	struct file *file = current_fd_file(fd);
-	if (!file || read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
+	if (!file)
 		return 0;
 	__u64 key = (__u64)file;
-	struct ft_file_state *st = file_state(file, v.inode);
+	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
+	if (st && st->written)
+		return 0;
+	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
+		return 0;
 	if (st) {
-		if (st->written)
-			return 0;
 		st->written = 1;
 		if (path_from_open(st))
 			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, true);
@@ -133,8 +141,9 @@ static __always_inline int on_write_fd(__s64 fd)
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
  * a path for the reader to take from the open. */
-static __noinline int close_file(struct file *file, __u32 flags)
+__noinline int close_file(__u64 file_addr, __u32 flags)
 {
+	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
 	struct ft_file_view v;
 
@@ -160,6 +169,24 @@ static __noinline int close_file(struct file *file, __u32 flags)
 	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
 }
 
+/* The registers the task entered its syscall with. A family program reads
+ * the arguments beyond the first from here: a tracepoint program may read
+ * no further into its context than the smallest member's arguments (the
+ * attach is refused otherwise), and x86-64 leaves the argument registers
+ * (di, si, dx, r10, r8, r9) intact through the syscall. */
+static __always_inline struct pt_regs *syscall_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* The syscall number of a syscalls:sys_enter_* record: an int
+ * (__syscall_nr) where vmlinux.h's raw_syscalls layout has a long id, so
+ * only the low half is the number. */
+static __always_inline __s32 syscall_nr(const struct trace_event_raw_sys_enter *ctx)
+{
+	return (__s32)ctx->id;
+}
+
 /* x86-64 syscall numbers of the open family (the exit handler tells them
  * apart by the saved orig_ax; ports to other architectures add theirs). */
 #define NR_OPEN    2
@@ -172,7 +199,7 @@ static __noinline int close_file(struct file *file, __u32 flags)
  * handler, no stash, one tracepoint less per open. */
 static __always_inline __u64 open_flags(void)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct pt_regs *regs = syscall_regs();
 	__u64 how_flags = 0;
 
 	switch (regs->orig_ax) {
@@ -231,6 +258,14 @@ static __always_inline int on_open_exit(long ret)
 		/* a lost open stays unreported: its close resolves its own path */
 		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
 	}
+	/* A read-only open that was merged can never be written through, and
+	 * its close would be merged with it: no state to keep, its close is
+	 * counted as merged now and ends at the state lookup. */
+	if (fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
+		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		count(&counters.merged);
+		return 0;
+	}
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 		count(&counters.file_state_full);
 	return 0;
@@ -258,47 +293,66 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int exit_open_family(struct trace_event_raw_sys_exit *ctx) { on_open_exit(ctx->ret); return 0; }
 
-/* write, pwrite64, writev, pwritev, pwritev2, ftruncate, fallocate, sendfile64 */
+/* x86-64 numbers of the write-family calls whose file is not the first
+ * argument (see open_flags for why numbers, and ports). */
+#define NR_MMAP            9
+#define NR_SPLICE          275
+#define NR_COPY_FILE_RANGE 326
+
+/* One program for the whole write family (write, pwrite64, writev,
+ * pwritev, pwritev2, ftruncate, fallocate, sendfile64, copy_file_range,
+ * splice, mmap; userspace attaches it to each): told apart by the syscall
+ * number, verified once. */
 SEC("tracepoint/syscalls/sys_enter_write")
-int enter_write_fd0(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(0)); return 0; }
-
-/* copy_file_range, splice: the file written is the third argument */
-SEC("tracepoint/syscalls/sys_enter_copy_file_range")
-int enter_write_fd2(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(2)); return 0; }
-
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int enter_mmap(struct trace_event_raw_sys_enter *ctx)
+int enter_write_family(struct trace_event_raw_sys_enter *ctx)
 {
-	__u64 prot = ARG(2), type = ARG(3) & 0x0f;
-	if (!(prot & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
-		return 0;
-	on_write_fd((__s64)ARG(4));
+	__s64 fd = ARG(0);
+	struct pt_regs *regs;
+
+	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
+
+	switch (syscall_nr(ctx)) {
+	case NR_COPY_FILE_RANGE:
+	case NR_SPLICE:  /* the file written is the third argument */
+		fd = (__s64)syscall_regs()->dx;
+		break;
+	case NR_MMAP:    /* (addr, len, prot, flags, fd, off) */
+		regs = syscall_regs();
+		if (!(regs->dx & PROT_WRITE) ||
+		    ((regs->r10 & 0x0f) != MAP_SHARED && (regs->r10 & 0x0f) != MAP_SHARED_VALIDATE))
+			return 0;
+		fd = (__s64)regs->r8;
+		break;
+	}
+	on_write_fd(fd);
 	return 0;
 }
 
+#define NR_CLOSE 3
+#define NR_DUP2  33
+#define NR_DUP3  292
+
+/* close, and dup2/dup3 onto an open descriptor, which close the file that
+ * was there: one program, attached to all three. */
 SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close(struct trace_event_raw_sys_enter *ctx)
+int enter_close_family(struct trace_event_raw_sys_enter *ctx)
 {
+	__s64 fd = ARG(0);
+
+	barrier_var(fd);  /* see enter_write_family */
+	if (syscall_nr(ctx) != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
+		__s64 newfd = (__s64)syscall_regs()->si;
+		if (fd == newfd)
+			return 0;
+		fd = newfd;
+	}
 	if (!current_traced())
 		return 0;
-	struct file *file = current_fd_file((__s64)ARG(0));
+	struct file *file = current_fd_file(fd);
 	if (file)
-		close_file(file, 0);
+		close_file((__u64)file, 0);
 	return 0;
 }
-
-/* dup2/dup3 onto an open descriptor close the file that was there. */
-static __always_inline int on_dup(__s64 oldfd, __s64 newfd)
-{
-	if (oldfd == newfd || !current_traced())
-		return 0;
-	struct file *file = current_fd_file(newfd);
-	return file ? close_file(file, 0) : 0;
-}
-SEC("tracepoint/syscalls/sys_enter_dup2")
-int enter_dup2(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
-SEC("tracepoint/syscalls/sys_enter_dup3")
-int enter_dup3(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
 
 /* Closing a range of fds (close_range, or all of them at exit) reads the
  * fd table's open_fds bitmap a word at a time and looks up only the open
@@ -331,7 +385,7 @@ static long close_one_fd(__u32 index, void *ctx)
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
 	if (file)
-		close_file(file, scan->flags);
+		close_file((__u64)file, scan->flags);
 	return 0;
 }
 
@@ -386,8 +440,10 @@ static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const c
 }
 
 /* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */
-static __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
+__noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
 {
+	if (!c)
+		return 0;
 	__s64 dfd1 = c->args[0], dfd2 = c->args[2];
 	const char *name1 = (const char *)c->args[1], *name2 = (const char *)c->args[3];
 
@@ -562,7 +618,8 @@ int exit_chroot(struct trace_event_raw_sys_exit *ctx)
 	struct ft_scratch *s = record_begin(FT_CHROOT);
 	if (!s)
 		return 0;
-	append_path_walk(s, BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt), 0, true);
+	append_path_walk(s, BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt),
+			 0, true);
 	record_submit(s, false);
 	return 0;
 }

@@ -18,10 +18,11 @@ struct Family {
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
       {[](fantrace_bpf* s) { return s->progs.exit_open_family; }, {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}},
-      {[](fantrace_bpf* s) { return s->progs.enter_write_fd0; },
+      {[](fantrace_bpf* s) { return s->progs.enter_write_family; },
        {"sys_enter_pwrite64", "sys_enter_writev", "sys_enter_pwritev", "sys_enter_pwritev2",
-        "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64"}},
-      {[](fantrace_bpf* s) { return s->progs.enter_write_fd2; }, {"sys_enter_splice"}},
+        "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64",
+        "sys_enter_copy_file_range", "sys_enter_splice", "sys_enter_mmap"}},
+      {[](fantrace_bpf* s) { return s->progs.enter_close_family; }, {"sys_enter_dup2", "sys_enter_dup3"}},
       {[](fantrace_bpf* s) { return s->progs.exit_name_family; },
        {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
         "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
