@@ -70,6 +70,10 @@ class Tracer {
   // starts from now on is traced too.
   Status AddRoot(pid_t pid);
 
+  // Makes `pid` and the descendants it already has roots of the traced
+  // tree ("attach"); returns how many processes were added.
+  Result<int> AddTree(pid_t pid);
+
   // Waits up to timeout_ms for events and hands each one, decoded, to sink;
   // a growth of the kernel's lost counter is handed over as a kLost event.
   // Stops early and returns the sink's error if it fails.

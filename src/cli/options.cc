@@ -123,7 +123,9 @@ Options ParseOptions(int argc, char** argv) {
   run->prefix_command();
 
   CLI::App* attach = app.add_subcommand(
-      "attach", "Trace a running process and everything it starts from now on, until they exit");
+      "attach",
+      "Trace a running process, the descendants it already has, and everything they start from "
+      "now on, until they all exit");
   std::string events_a, buffer_a;
   AddTraceOptions(attach, o, events_a, buffer_a);
   attach->add_option("pid", o.attach_pid, "Process id to attach to")->required()->check(CLI::PositiveNumber);

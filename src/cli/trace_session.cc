@@ -121,8 +121,12 @@ int RunTraceSession(const Options& o) {
     child.emplace(std::move(*started));
     root = child->pid();
   }
-  if (Status st = tracer.AddRoot(root); !st) {
-    if (child) kill(child->pid(), SIGKILL);
+  // attach takes the process with the descendants it already has; a
+  // command started here has none yet.
+  if (attach) {
+    if (Result<int> added = tracer.AddTree(root); !added) return Fail(added.error().message);
+  } else if (Status st = tracer.AddRoot(root); !st) {
+    kill(child->pid(), SIGKILL);
     return Fail(st.error().message);
   }
   if (child) {

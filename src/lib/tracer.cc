@@ -19,6 +19,7 @@
 #include "lib/fs_magic.h"
 #include "lib/kernel_env.h"
 #include "lib/path_filter.h"
+#include "lib/proc_children.h"
 #include "lib/tracepoints.h"
 
 namespace fantrace {
@@ -285,12 +286,40 @@ Status Tracer::AddRoot(pid_t pid) {
     uint64_t start_time;
   } info{};
   uint32_t key = pid;
-  if (bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.procs), &key, &info, BPF_NOEXIST) != 0) {
+  const int procs = bpf_map__fd(impl_->skel->maps.procs);
+  if (bpf_map_update_elem(procs, &key, &info, BPF_NOEXIST) != 0) {
     __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
     return MakeError(fmt::format("cannot add process {} to the trace: {}", pid, strerror(errno)));
   }
+  // A process whose exit came before it was in the map would hold the
+  // count up forever. Checked after the insertion: if it has exited, either
+  // its exit handler took it out (and the delete below fails) or nobody
+  // will, and the delete does.
+  if (!ProcessRunning(pid)) {
+    if (bpf_map_delete_elem(procs, &key) == 0)
+      __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+    return MakeError(fmt::format("process {} exited before it could be traced", pid));
+  }
   impl_->has_root = true;
   return Ok{};
+}
+
+Result<int> Tracer::AddTree(pid_t pid) {
+  if (Status st = AddRoot(pid); !st) return st.error();
+  // Top-down: a process is in the tree before its children are listed, so
+  // a child it forks meanwhile is added by the fork handler, and one that
+  // existed already is in the list. A descendant that exits before it is
+  // reached had nothing left to trace.
+  int added = 1;
+  std::vector<pid_t> pending = ChildrenOf(pid);
+  while (!pending.empty()) {
+    pid_t child = pending.back();
+    pending.pop_back();
+    if (!AddRoot(child)) continue;  // exited, or added already by a fork
+    ++added;
+    for (pid_t grandchild : ChildrenOf(child)) pending.push_back(grandchild);
+  }
+  return added;
 }
 
 Status Tracer::Poll(int timeout_ms, const EventSink& sink) { return impl_->Read(timeout_ms, sink, false); }

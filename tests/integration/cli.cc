@@ -242,5 +242,25 @@ TEST(Cli, AttachFollowsARunningProcess) {
   EXPECT_EQ((*exit_event)["status"], 0);
 }
 
+// A subshell started before the attach, which writes only after it: its
+// write is the tree's, as the subshell is a descendant of the process.
+TEST(Cli, AttachTakesTheDescendantsAlreadyRunning) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string out = dir / "late";
+  const std::string go = dir / "go";
+  Process target({"/bin/sh", "-c",
+                  "(while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo x > '" + out + "') & wait"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the subshell is running
+  FantraceRun attach("attach", {std::to_string(target.pid())});
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // attached
+  WriteFile(go, "");
+  ASSERT_EQ(target.Wait().status, 0);
+  Trace t = attach.Finish();
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "late"}) << t.err;
+  EXPECT_GE(t.Events("exit").size(), 2u) << "the shell and its subshell end in the trace";
+}
+
 }  // namespace
 }  // namespace fantrace::itest
