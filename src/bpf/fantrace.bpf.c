@@ -12,6 +12,7 @@
 #include "filter.bpf.h"
 #include "path.bpf.h"
 #include "proc_tree.bpf.h"
+#include "user_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -29,6 +30,64 @@ enum pending_nr {
 
 /* Every tracepoint program returns 0: a non-zero return would make perf
  * go on to record a sample for the attaching event, work nobody reads. */
+
+/* ---- user filters: the commit at the end of the chain ---------------- */
+
+/* Merges and buffers a staged record the filters kept, counts one they
+ * dropped, and writes the verdict on the state of the record's file. */
+static __noinline int commit_record(struct ft_filter_event *ev)
+{
+	__u32 zero = 0;
+	struct ft_stage *st = bpf_map_lookup_elem(&filter_stage, &zero);
+	struct ft_scratch *s = get_scratch();
+
+	ev->pending = 0;
+	if (!st || !s)
+		return 0;
+	__u32 verdict = VERDICT_KEPT, report = OPEN_DROPPED, by = ev->dropped_by;
+	if (ev->verdict == FT_DROP) {
+		verdict = VERDICT_DROPPED;
+		count_user_drop(by);
+	} else if (!(st->mergeable && merge_key_seen(&st->key))) {
+		report = record_submit(s, false) ? OPEN_SENT : OPEN_UNREPORTED;
+	}
+	__u64 key = st->file;
+	struct ft_file_state *fs = key ? bpf_map_lookup_elem(&files, &key) : NULL;
+	if (fs) {
+		fs->verdict = verdict;
+		fs->dropped_by = by;
+		if (st->is_open)
+			fs->open_report = report;
+	}
+	return 0;
+}
+
+/* The last links of ft_filter_chain. */
+SEC("tracepoint")
+int commit_filtered(void *ctx)
+{
+	struct ft_filter_event *ev = filter_event();
+	if (ev && ev->pending)
+		commit_record(ev);
+	return 0;
+}
+
+/* The end of a *_f handler: hand a staged record to the first filter. */
+static __always_inline void run_filter_chain(void *ctx)
+{
+	struct ft_filter_event *ev = filter_event();
+	if (!ev || !ev->pending)
+		return;
+	bpf_tail_call(ctx, &ft_filter_chain, 0);
+	commit_record(ev);  /* reached only if the chain is empty */
+}
+
+/* A handler, and its twin for traces with user filters: userspace loads
+ * one of the two. The plain one has no tail call, so a trace without
+ * filters pays nothing for them (not even the JIT's tail call counter). */
+#define FT_HANDLER(sec, name, ctx_type, call)                                   \
+	SEC(sec) int name(ctx_type *ctx) { call; return 0; }                    \
+	SEC(sec) int name##_f(ctx_type *ctx) { call; run_filter_chain(ctx); return 0; }
 
 /* The state of an open file of the tree. A struct file that stayed mapped
  * after its last close() is freed without an event, and its address may be
@@ -49,7 +108,7 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
 static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
-				      __u64 aux, bool mergeable)
+				      __u64 aux, __u32 how)
 {
 	if (!kind_enabled(type))
 		return 0;
@@ -60,7 +119,8 @@ static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, 
 	}
 	if (fs_excluded(v->inode) || comm_excluded())
 		return 0;
-	if (mergeable && merge_seen(type, v, flags))
+	/* with user filters, merging comes after them (commit_record) */
+	if ((how & EMIT_MERGE) && !staging(how) && merge_seen(type, v, flags))
 		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
@@ -71,6 +131,11 @@ static __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, 
 	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
+	if (staging(how)) {
+		struct ft_merge_key key = merge_key_of(type, v, flags);
+		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
+		return 0;  /* the commit sets the open's report */
+	}
 	return record_submit(s, false) ? 1 : -1;
 }
 
@@ -112,10 +177,19 @@ static __always_inline int on_write_fd(__s64 fd)
 		return 0;
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = file_state(file, v.inode);
+	__u32 how = EMIT_MERGE | EMIT_CHAIN;
 	if (st) {
 		if (st->written)
 			return 0;
 		st->written = 1;
+		if (cfg_user_filters && st->verdict != VERDICT_NONE) {
+			/* the file's open (or first write) went through the filters */
+			if (st->verdict == VERDICT_DROPPED) {
+				count_user_drop(st->dropped_by);
+				return 0;
+			}
+			how = EMIT_MERGE;
+		}
 		if (path_from_open(st))
 			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, true);
 	} else {
@@ -126,14 +200,14 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			count(&counters.file_state_full);
 	}
-	return emit_file_event(&v, FT_MODIFY, 0, 0, true);
+	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
 }
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
  * a path for the reader to take from the open. */
-static __noinline int close_file(struct file *file, __u32 flags)
+static __noinline int close_file(struct file *file, __u32 flags, bool chain)
 {
 	__u64 key = (__u64)file;
 	struct ft_file_view v;
@@ -144,6 +218,14 @@ static __noinline int close_file(struct file *file, __u32 flags)
 		return 0;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
+	/* A file that went through the user filters keeps its verdict: the
+	 * close is not filtered again (and needs no chain, so the closes at
+	 * exit and by close_range follow the filters too). */
+	if (cfg_user_filters && state.verdict == VERDICT_DROPPED) {
+		count_user_drop(state.dropped_by);
+		return 0;
+	}
+	__u32 how = chain && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
 	if (!state.written && state.open_report == OPEN_DROPPED) {
 		count(&counters.merged);
 		return 0;
@@ -154,9 +236,9 @@ static __noinline int close_file(struct file *file, __u32 flags)
 	if (state.written)
 		flags |= FT_F_WRITTEN;
 	if (state.open_report == OPEN_UNREPORTED)
-		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
+		return emit_file_event(&v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
-		return emit_file_event(&v, FT_CLOSE, flags, open_id, false);
+		return emit_file_event(&v, FT_CLOSE, flags, open_id, how);
 	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
 }
 
@@ -227,7 +309,7 @@ static __always_inline int on_open_exit(long ret)
 		.open_report = OPEN_UNREPORTED,
 	};
 	if (kind_enabled(FT_OPEN)) {
-		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, true);
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
 		/* a lost open stays unreported: its close resolves its own path */
 		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
 	}
@@ -255,37 +337,36 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
  * write family and of the name calls): the verifier checks it once, which
  * keeps start-up short. Userspace attaches it to the other tracepoints of
  * its family (src/lib/tracepoints.cc). */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_open_family(struct trace_event_raw_sys_exit *ctx) { on_open_exit(ctx->ret); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace_event_raw_sys_exit,
+	   on_open_exit(ctx->ret))
 
 /* write, pwrite64, writev, pwritev, pwritev2, ftruncate, fallocate, sendfile64 */
-SEC("tracepoint/syscalls/sys_enter_write")
-int enter_write_fd0(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(0)); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_fd0, struct trace_event_raw_sys_enter,
+	   on_write_fd((__s64)ARG(0)))
 
 /* copy_file_range, splice: the file written is the third argument */
-SEC("tracepoint/syscalls/sys_enter_copy_file_range")
-int enter_write_fd2(struct trace_event_raw_sys_enter *ctx) { on_write_fd((__s64)ARG(2)); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_enter_copy_file_range", enter_write_fd2, struct trace_event_raw_sys_enter,
+	   on_write_fd((__s64)ARG(2)))
 
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int enter_mmap(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void on_mmap(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 prot = ARG(2), type = ARG(3) & 0x0f;
 	if (!(prot & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
-		return 0;
+		return;
 	on_write_fd((__s64)ARG(4));
-	return 0;
 }
+FT_HANDLER("tracepoint/syscalls/sys_enter_mmap", enter_mmap, struct trace_event_raw_sys_enter, on_mmap(ctx))
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void on_close(__s64 fd)
 {
 	if (!current_traced())
-		return 0;
-	struct file *file = current_fd_file((__s64)ARG(0));
+		return;
+	struct file *file = current_fd_file(fd);
 	if (file)
-		close_file(file, 0);
-	return 0;
+		close_file(file, 0, true);
 }
+FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close, struct trace_event_raw_sys_enter,
+	   on_close((__s64)ARG(0)))
 
 /* dup2/dup3 onto an open descriptor close the file that was there. */
 static __always_inline int on_dup(__s64 oldfd, __s64 newfd)
@@ -293,12 +374,10 @@ static __always_inline int on_dup(__s64 oldfd, __s64 newfd)
 	if (oldfd == newfd || !current_traced())
 		return 0;
 	struct file *file = current_fd_file(newfd);
-	return file ? close_file(file, 0) : 0;
+	return file ? close_file(file, 0, true) : 0;
 }
-SEC("tracepoint/syscalls/sys_enter_dup2")
-int enter_dup2(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
-SEC("tracepoint/syscalls/sys_enter_dup3")
-int enter_dup3(struct trace_event_raw_sys_enter *ctx) { on_dup(ARG(0), ARG(1)); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_enter_dup2", enter_dup2, struct trace_event_raw_sys_enter, on_dup(ARG(0), ARG(1)))
+FT_HANDLER("tracepoint/syscalls/sys_enter_dup3", enter_dup3, struct trace_event_raw_sys_enter, on_dup(ARG(0), ARG(1)))
 
 /* Closing a range of fds (close_range, or all of them at exit) reads the
  * fd table's open_fds bitmap a word at a time and looks up only the open
@@ -331,7 +410,7 @@ static long close_one_fd(__u32 index, void *ctx)
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
 	if (file)
-		close_file(file, scan->flags);
+		close_file(file, scan->flags, false);
 	return 0;
 }
 
@@ -363,6 +442,15 @@ int enter_close_range(struct trace_event_raw_sys_enter *ctx)
 }
 
 /* ---- namespace events: base directory from the kernel, name as given --- */
+
+/* Name events come from exit_name_family only, which runs the chain. */
+static __always_inline void submit_name_record(struct ft_scratch *s)
+{
+	if (cfg_user_filters)
+		stage_record(s, NULL, 0, false);
+	else
+		record_submit(s, false);
+}
 
 static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
 {
@@ -403,7 +491,7 @@ static __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 fl
 		append_base(s, dfd2, name2, 2);
 		append_user_str(s, name2, 3);
 	}
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -474,7 +562,7 @@ static __always_inline int emit_link(struct ft_pending *c)
 	append_path(s, v.path.dentry, v.path.mnt, 0);
 	append_base(s, newdfd, newname, 2);
 	append_user_str(s, newname, 3);
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -488,7 +576,7 @@ static __always_inline int emit_symlink(struct ft_pending *c)
 	append_user_str(s, (const char *)c->args[0], 1);
 	append_base(s, c->args[1], (const char *)c->args[2], 2);
 	append_user_str(s, (const char *)c->args[2], 3);
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -548,8 +636,8 @@ NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
 NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
 
 /* the exits of all the name calls above */
-SEC("tracepoint/syscalls/sys_exit_rename")
-int exit_name_family(struct trace_event_raw_sys_exit *ctx) { on_name_exit(ctx->ret); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace_event_raw_sys_exit,
+	   on_name_exit(ctx->ret))
 
 /* chroot: the summary must look for the files a chrooted process writes
  * under its new root, so the new root is reported from outside it. */

@@ -80,6 +80,18 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                 "regular files are reported (--regular-only)");
   cmd->add_flag("--regular-only", [&o](int64_t) { o.trace.regular_only = true; },
                 "Report opens of regular files only (the default)");
+  cmd->add_option("--filter-bpf", o.trace.filter_bpf,
+                  "Run this user filter program (a BPF object built against "
+                  "<fantrace/filter.bpf.h>) in the kernel on every file event before it is merged "
+                  "and buffered; it keeps or drops the event. Repeatable: filters run in the order "
+                  "given, up to 8 programs. A filter that cannot be loaded stops fantrace before "
+                  "the command starts. See 'fantrace filter-template' and docs/writing-a-filter.md")
+      ->type_name("FILE.bpf.o");
+  cmd->add_option("--filter-arg", o.trace.filter_args,
+                  "Set the const volatile global KEY of the filters that declare it to VALUE "
+                  "(an integer, true/false, or a string for a char array) before they are loaded "
+                  "(repeatable). 'ft_cwd' is set to the command's working directory by default")
+      ->type_name("KEY=VALUE");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");
