@@ -119,15 +119,19 @@ char _fantrace_filter_license[] SEC("license") = "GPL";
 
 /* The byte at index i of path (0 past the end): a masked index the
  * verifier accepts. */
-static __attribute__((always_inline)) char ft_path_byte(const char *path, __u32 i)
+static inline __attribute__((always_inline)) char ft_path_byte(const char *path, __u32 i)
 {
 	return path[i & FT_FILTER_PATH_MASK];
 }
 
+/* Patterns are read through volatile pointers so that a const volatile
+ * global set with --filter-arg is read as set, never folded by the compiler
+ * into its initial value. Every loop has a constant bound `max`. */
+
 /* True when path starts with the NUL-terminated string prefix (at most
- * max bytes of it are compared; a constant max keeps the loop bounded). */
-static __attribute__((always_inline)) int ft_starts_with(const char *path, __u32 path_len,
-							  const char *prefix, __u32 max)
+ * max bytes of it). */
+static inline __attribute__((always_inline)) int ft_starts_with(const char *path, __u32 path_len,
+							  const volatile char *prefix, __u32 max)
 {
 	for (__u32 i = 0; i < max; i++) {
 		char want = prefix[i];
@@ -139,11 +143,32 @@ static __attribute__((always_inline)) int ft_starts_with(const char *path, __u32
 	return 1;
 }
 
-/* True when path ends with the first n bytes of suffix. */
-static __attribute__((always_inline)) int ft_ends_with_n(const char *path, __u32 path_len,
-							  const char *suffix, __u32 n, __u32 max)
+/* True when path is the directory dir (NUL-terminated, at most max bytes,
+ * no trailing '/') or lies below it: "/a/b" is under "/a" but "/ab" is not. */
+static inline __attribute__((always_inline)) int ft_path_under(const char *path, __u32 path_len,
+							 const volatile char *dir, __u32 max)
 {
-	if (n == 0 || n > path_len)
+	__u32 n = 0;
+	for (__u32 i = 0; i < max; i++) {
+		char want = dir[i];
+		if (want == 0)
+			break;
+		if (i >= path_len || ft_path_byte(path, i) != want)
+			return 0;
+		n = i + 1;
+	}
+	if (n == 0)
+		return 0;  /* no directory given */
+	if (n == 1 || n == path_len)  /* "/" itself, or the directory itself */
+		return 1;
+	return ft_path_byte(path, n) == '/';
+}
+
+/* True when path ends with the n bytes at suffix (n <= max). */
+static inline __attribute__((always_inline)) int ft_ends_with_n(const char *path, __u32 path_len,
+							  const volatile char *suffix, __u32 n, __u32 max)
+{
+	if (n == 0 || n > path_len || n > max)
 		return 0;
 	__u32 start = path_len - n;
 	for (__u32 i = 0; i < max; i++) {
@@ -152,7 +177,7 @@ static __attribute__((always_inline)) int ft_ends_with_n(const char *path, __u32
 		if (ft_path_byte(path, start + i) != suffix[i])
 			return 0;
 	}
-	return n <= max;
+	return 1;
 }
 
 /* For string literals: ft_path_has_prefix(event, "/usr/"). */

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_status.h"
+#include "cli/filter_template.h"
 #include "lib/fs_magic.h"
 
 namespace fantrace::cli {
@@ -35,7 +36,9 @@ constexpr const char* kFooter =
     "  sudo fantrace run -- make -j2\n"
     "  sudo fantrace run --format jsonl -o trace.jsonl -- ./analysis.sh\n"
     "  sudo fantrace run --format fsatrace -o - --events open,modify -- gcc -c x.c\n"
-    "  sudo fantrace attach 1234\n";
+    "  sudo fantrace attach 1234\n"
+    "  fantrace filter-template my_filter > my_filter.bpf.c   (then see its first lines)\n"
+    "  sudo fantrace run --filter-bpf my_filter.bpf.o -- make\n";
 
 void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string& buffer) {
   cmd->add_option("-o,--output", o.output,
@@ -140,6 +143,18 @@ Options ParseOptions(int argc, char** argv) {
   AddTraceOptions(attach, o, events_a, buffer_a);
   attach->add_option("pid", o.attach_pid, "Process id to attach to")->required()->check(CLI::PositiveNumber);
 
+  CLI::App* templ = app.add_subcommand(
+      "filter-template",
+      "Print a working user filter (C for clang -target bpf) and, in its first lines, the "
+      "command that compiles it; see --filter-bpf");
+  std::string filter_name = "my_filter";
+  templ->add_option("name", filter_name, "The filter's name, a C identifier (default my_filter)")
+      ->check([](const std::string& name) {
+        bool ok = !name.empty() && !isdigit(static_cast<unsigned char>(name[0]));
+        for (char c : name) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
+        return ok ? std::string() : "'" + name + "' is not a C identifier";
+      });
+
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
   std::vector<std::string> args;
@@ -162,6 +177,12 @@ Options ParseOptions(int argc, char** argv) {
     return o;
   }
 
+  if (templ->parsed()) {
+    fmt::print("{}", FilterTemplate(filter_name));
+    o.mode = Mode::kExit;
+    o.exit_status = 0;
+    return o;
+  }
   if (run->parsed()) {
     o.mode = Mode::kRun;
     for (const std::string& extra : run->remaining()) o.command.push_back(extra);
