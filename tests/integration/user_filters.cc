@@ -133,6 +133,25 @@ TEST(UserFilters, DropSuffixesTakesItsListFromFilterArg) {
     EXPECT_EQ(e["path"].get<std::string>().find(".so.6"), std::string::npos) << e.dump();
 }
 
+// Files still open when a process exits are closed by the tp_btf exit
+// handler, which cannot run the chain: their closes follow their opens'
+// verdicts.
+TEST(UserFilters, ClosesAtExitFollowTheirOpens) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string keep = dir / "keep.txt", drop = dir / "drop.o";
+  Trace t = TraceRun({"/bin/sh", "-c", "exec 3>" + keep + " 4>" + drop + "; echo x >&3; echo y >&4"},
+                     {"--filter-bpf", Example("drop_suffixes")});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_TRUE(t.EventsAtPath(drop).empty()) << t.jsonl;
+  std::optional<Json> close = t.OnlyEventAt("close", keep);
+  ASSERT_TRUE(close) << t.jsonl;
+  EXPECT_EQ((*close)["written"], true) << close->dump();
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{keep});
+  EXPECT_GE(DroppedBy(t, 0), 3u);  // open, modify and close of drop.o
+  ExpectStatsAddUp(t);
+}
+
 TEST(UserFilters, BigOrWrittenKeepsLargeAndWrittenFiles) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
