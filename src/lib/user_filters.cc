@@ -126,6 +126,13 @@ Result<bool> SetParam(bpf_object* obj, const std::string& path, const FilterPara
                       : strtoull(param.value.c_str(), &end, 0);
         if (param.value.empty() || *end != 0 || errno != 0 || (!is_signed && param.value[0] == '-'))
           return MakeError(fmt::format("{} '{}' is not a number", where(), param.value));
+        unsigned bits = vars[i].size * 8;
+        bool fits = bits == 64 ||
+                    (is_signed ? (static_cast<int64_t>(v) >= -(int64_t{1} << (bits - 1)) &&
+                                  static_cast<int64_t>(v) < (int64_t{1} << (bits - 1)))
+                               : v < (uint64_t{1} << bits));
+        if (!fits)
+          return MakeError(fmt::format("{} '{}' does not fit its {}-bit integer", where(), param.value, bits));
       }
       memcpy(dst, &v, vars[i].size);  // little endian: the low bytes
       return true;
