@@ -37,6 +37,11 @@ struct TraceOptions {
   // File system types whose files are not reported (matched by magic).
   std::vector<std::string> exclude_fs = DefaultExcludedFilesystemsList();
   std::vector<std::string> exclude_comm;  // command names (up to 8, 15 bytes)
+  // User filter objects (--filter-bpf), chained in this order, and the
+  // KEY=VALUE parameters for their const volatile globals (--filter-arg).
+  std::vector<std::string> filter_bpf;
+  std::vector<std::string> filter_args;
+  std::string filter_cwd;  // the command's working directory, for ft_cwd
 };
 
 // What the kernel side counted; see struct ft_counters.
@@ -53,6 +58,8 @@ struct TraceCounters {
   uint64_t filtered_fs = 0;      // --exclude-fs
   uint64_t filtered_comm = 0;    // --exclude-comm
   uint64_t filtered_unwritten = 0;  // --only-written
+  // Per user filter (--filter-bpf), in chain order: its name, what it dropped.
+  std::vector<std::pair<std::string, uint64_t>> filtered_user;
 };
 
 using EventSink = std::function<Status(const Event&)>;

@@ -110,10 +110,41 @@ struct ft_counters {
 	__u64 filtered_fs;     /* dropped by --exclude-fs (file system magic) */
 	__u64 filtered_comm;   /* dropped by --exclude-comm */
 	__u64 filtered_unwritten; /* dropped by --only-written */
+	__u64 filtered_user[8];   /* dropped by user filter k (--filter-bpf), FT_FILTER_MAX */
 };
 
 #define FT_FS_MAGIC_MAX 32   /* --exclude-fs entries */
 #define FT_COMM_MAX     8    /* --exclude-comm entries */
 #define FT_COMM_LEN     16   /* TASK_COMM_LEN */
+
+/* ---- user filters (--filter-bpf, include/fantrace/filter.bpf.h) ---- */
+
+#define FT_FILTER_MAX       8      /* --filter-bpf programs chained at most */
+#define FT_FILTER_PATH_MAX  8192   /* path buffers: a base dir, '/', a name */
+
+enum ft_verdict {
+	FT_KEEP = 0,
+	FT_DROP = 1,
+};
+
+/* What a user filter sees: one per CPU, filled by fantrace before the
+ * chain of filters runs. path (and path2) are NUL-terminated:
+ * - open, modify, close: path is the file's canonical path (slot 0);
+ * - rename, link: path is the old name, path2 the new one;
+ * - unlink, rmdir, mkdir, truncate: path is the name;
+ * - symlink: path is the link text as given, path2 the new name;
+ * names are the base directory (canonical) joined with the name as the
+ * task gave it (not normalised: may hold "." or ".."). */
+struct ft_filter_event {
+	struct ft_record rec;    /* type, flags, pid, dev, ino, size, mtime, mode */
+	__u32 path_len;          /* bytes before the NUL */
+	__u32 path2_len;
+	__u32 next;              /* fantrace's: chain index of the running filter + 1 */
+	__u32 verdict;           /* enum ft_verdict: FT_KEEP until a filter drops it */
+	__u32 dropped_by;        /* the index of the filter that dropped it */
+	__u32 pending;           /* fantrace's: a record is in the chain */
+	char path[FT_FILTER_PATH_MAX];
+	char path2[FT_FILTER_PATH_MAX];
+};
 
 #endif

@@ -17,16 +17,8 @@ static __always_inline bool kind_enabled(__u32 type)
 	return false;
 }
 
-/* True when an identical event (same tree, path, inode, kind and flags)
- * was sent since the last namespace change by the tree: it is merged into
- * that one. The path is named by its dentry and mount, so two hard links or
- * two bind mounts of one inode are never merged into each other. */
-static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
+static __always_inline struct ft_merge_key merge_key_of(__u32 type, const struct ft_file_view *v, __u32 flags)
 {
-	/* a creation is the first of its kind: nothing to merge it into, and
-	 * keeping it would only push older keys out of the LRU */
-	if (!cfg_merge || (flags & FT_F_CREATED))
-		return false;
 	struct ft_merge_key key = {
 		.dentry = (__u64)v->path.dentry,
 		.mnt = (__u64)v->path.mnt,
@@ -34,13 +26,34 @@ static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v,
 		.type = type, .flags = flags,
 		.generation = merge_generation,
 	};
+	return key;
+}
+
+/* True when an identical event (same tree, path, inode, kind and flags)
+ * was sent since the last namespace change by the tree: it is merged into
+ * that one. The path is named by its dentry and mount, so two hard links or
+ * two bind mounts of one inode are never merged into each other. */
+static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
+{
+	/* a creation is the first of its kind: nothing to merge it into, and
+	 * keeping it would only push older keys out of the LRU */
+	if (!cfg_merge || (key->flags & FT_F_CREATED))
+		return false;
 	__u8 one = 1;
-	if (bpf_map_lookup_elem(&merged, &key)) {
+	if (bpf_map_lookup_elem(&merged, key)) {
 		count(&counters.merged);
 		return true;
 	}
-	bpf_map_update_elem(&merged, &key, &one, BPF_ANY);
+	bpf_map_update_elem(&merged, key, &one, BPF_ANY);
 	return false;
+}
+
+static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
+{
+	if (!cfg_merge)
+		return false;
+	struct ft_merge_key key = merge_key_of(type, v, flags);
+	return merge_key_seen(&key);
 }
 
 static __always_inline void namespace_changed(void)

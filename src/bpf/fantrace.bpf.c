@@ -12,6 +12,7 @@
 #include "filter.bpf.h"
 #include "path.bpf.h"
 #include "proc_tree.bpf.h"
+#include "user_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -29,6 +30,64 @@ enum pending_nr {
 
 /* Every tracepoint program returns 0: a non-zero return would make perf
  * go on to record a sample for the attaching event, work nobody reads. */
+
+/* ---- user filters: the commit at the end of the chain ---------------- */
+
+/* Merges and buffers a staged record the filters kept, counts one they
+ * dropped, and writes the verdict on the state of the record's file. */
+static __noinline int commit_record(struct ft_filter_event *ev)
+{
+	__u32 zero = 0;
+	struct ft_stage *st = bpf_map_lookup_elem(&filter_stage, &zero);
+	struct ft_scratch *s = get_scratch();
+
+	ev->pending = 0;
+	if (!st || !s)
+		return 0;
+	__u32 verdict = VERDICT_KEPT, report = OPEN_DROPPED, by = ev->dropped_by;
+	if (ev->verdict == FT_DROP) {
+		verdict = VERDICT_DROPPED;
+		count_user_drop(by);
+	} else if (!(st->mergeable && merge_key_seen(&st->key))) {
+		report = record_submit(s, false) ? OPEN_SENT : OPEN_UNREPORTED;
+	}
+	__u64 key = st->file;
+	struct ft_file_state *fs = key ? bpf_map_lookup_elem(&files, &key) : NULL;
+	if (fs) {
+		fs->verdict = verdict;
+		fs->dropped_by = by;
+		if (st->is_open)
+			fs->open_report = report;
+	}
+	return 0;
+}
+
+/* The last links of ft_filter_chain. */
+SEC("tracepoint")
+int commit_filtered(void *ctx)
+{
+	struct ft_filter_event *ev = filter_event();
+	if (ev && ev->pending)
+		commit_record(ev);
+	return 0;
+}
+
+/* The end of a *_f handler: hand a staged record to the first filter. */
+static __always_inline void run_filter_chain(void *ctx)
+{
+	struct ft_filter_event *ev = filter_event();
+	if (!ev || !ev->pending)
+		return;
+	bpf_tail_call(ctx, &ft_filter_chain, 0);
+	commit_record(ev);  /* reached only if the chain is empty */
+}
+
+/* A handler, and its twin for traces with user filters: userspace loads
+ * one of the two. The plain one has no tail call, so a trace without
+ * filters pays nothing for them (not even the JIT's tail call counter). */
+#define FT_HANDLER(sec, name, ctx_type, call)                                   \
+	SEC(sec) int name(ctx_type *ctx) { call; return 0; }                    \
+	SEC(sec) int name##_f(ctx_type *ctx) { call; run_filter_chain(ctx); return 0; }
 
 /* The state of an open file of the tree. A struct file that stayed mapped
  * after its last close() is freed without an event, and its address may be
@@ -49,7 +108,7 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
 __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
-				      __u64 aux, bool mergeable)
+			    __u64 aux, __u32 how)
 {
 	if (!v)  /* a global function: verified once, for any caller */
 		return 0;
@@ -62,7 +121,8 @@ __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 f
 	}
 	if (fs_excluded(v->inode) || comm_excluded())
 		return 0;
-	if (mergeable && merge_seen(type, v, flags))
+	/* with user filters, merging comes after them (commit_record) */
+	if ((how & EMIT_MERGE) && !staging(how) && merge_seen(type, v, flags))
 		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
@@ -73,6 +133,11 @@ __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 f
 	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
+	if (staging(how)) {
+		struct ft_merge_key key = merge_key_of(type, v, flags);
+		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
+		return 0;  /* the commit sets the open's report */
+	}
 	return record_submit(s, false) ? 1 : -1;
 }
 
@@ -122,8 +187,17 @@ static __always_inline int on_write_fd(__s64 fd)
 		return 0;
 	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
 		return 0;
+	__u32 how = EMIT_MERGE | EMIT_CHAIN;
 	if (st) {
 		st->written = 1;
+		if (cfg_user_filters && st->verdict != VERDICT_NONE) {
+			/* the file's open (or first write) went through the filters */
+			if (st->verdict == VERDICT_DROPPED) {
+				count_user_drop(st->dropped_by);
+				return 0;
+			}
+			how = EMIT_MERGE;
+		}
 		if (path_from_open(st))
 			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, true);
 	} else {
@@ -134,14 +208,14 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			count(&counters.file_state_full);
 	}
-	return emit_file_event(&v, FT_MODIFY, 0, 0, true);
+	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
 }
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
  * a path for the reader to take from the open. */
-__noinline int close_file(__u64 file_addr, __u32 flags)
+__noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 {
 	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
@@ -153,6 +227,14 @@ __noinline int close_file(__u64 file_addr, __u32 flags)
 		return 0;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
+	/* A file that went through the user filters keeps its verdict: the
+	 * close is not filtered again (and needs no chain, so the closes at
+	 * exit and by close_range follow the filters too). */
+	if (cfg_user_filters && state.verdict == VERDICT_DROPPED) {
+		count_user_drop(state.dropped_by);
+		return 0;
+	}
+	__u32 how = chain && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
 	if (!state.written && state.open_report == OPEN_DROPPED) {
 		count(&counters.merged);
 		return 0;
@@ -163,9 +245,9 @@ __noinline int close_file(__u64 file_addr, __u32 flags)
 	if (state.written)
 		flags |= FT_F_WRITTEN;
 	if (state.open_report == OPEN_UNREPORTED)
-		return emit_file_event(&v, FT_CLOSE, flags, 0, true);
+		return emit_file_event(&v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
-		return emit_file_event(&v, FT_CLOSE, flags, open_id, false);
+		return emit_file_event(&v, FT_CLOSE, flags, open_id, how);
 	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
 }
 
@@ -254,14 +336,15 @@ static __always_inline int on_open_exit(long ret)
 		.open_report = OPEN_UNREPORTED,
 	};
 	if (kind_enabled(FT_OPEN)) {
-		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, true);
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
 		/* a lost open stays unreported: its close resolves its own path */
 		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
 	}
 	/* A read-only open that was merged can never be written through, and
 	 * its close would be merged with it: no state to keep, its close is
-	 * counted as merged now and ends at the state lookup. */
-	if (fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
+	 * counted as merged now and ends at the state lookup. (With user
+	 * filters the verdict is yet to come, and is kept on the state.) */
+	if (!cfg_user_filters && fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
 		count(&counters.merged);
 		return 0;
@@ -290,8 +373,8 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
  * write family and of the name calls): the verifier checks it once, which
  * keeps start-up short. Userspace attaches it to the other tracepoints of
  * its family (src/lib/tracepoints.cc). */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_open_family(struct trace_event_raw_sys_exit *ctx) { on_open_exit(ctx->ret); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace_event_raw_sys_exit,
+	   on_open_exit(ctx->ret))
 
 /* x86-64 numbers of the write-family calls whose file is not the first
  * argument (see open_flags for why numbers, and ports). */
@@ -299,18 +382,16 @@ int exit_open_family(struct trace_event_raw_sys_exit *ctx) { on_open_exit(ctx->r
 #define NR_SPLICE          275
 #define NR_COPY_FILE_RANGE 326
 
-/* One program for the whole write family (write, pwrite64, writev,
- * pwritev, pwritev2, ftruncate, fallocate, sendfile64, copy_file_range,
- * splice, mmap; userspace attaches it to each): told apart by the syscall
- * number, verified once. */
-SEC("tracepoint/syscalls/sys_enter_write")
-int enter_write_family(struct trace_event_raw_sys_enter *ctx)
+/* The whole write family (write, pwrite64, writev, pwritev, pwritev2,
+ * ftruncate, fallocate, sendfile64, copy_file_range, splice, mmap) is one
+ * program, attached to each by userspace: told apart by the syscall number,
+ * verified once. */
+static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ctx)
 {
 	__s64 fd = ARG(0);
 	struct pt_regs *regs;
 
 	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
-
 	switch (syscall_nr(ctx)) {
 	case NR_COPY_FILE_RANGE:
 	case NR_SPLICE:  /* the file written is the third argument */
@@ -320,13 +401,14 @@ int enter_write_family(struct trace_event_raw_sys_enter *ctx)
 		regs = syscall_regs();
 		if (!(regs->dx & PROT_WRITE) ||
 		    ((regs->r10 & 0x0f) != MAP_SHARED && (regs->r10 & 0x0f) != MAP_SHARED_VALIDATE))
-			return 0;
+			return;
 		fd = (__s64)regs->r8;
 		break;
 	}
 	on_write_fd(fd);
-	return 0;
 }
+FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_family, struct trace_event_raw_sys_enter,
+	   on_write_family(ctx))
 
 #define NR_CLOSE 3
 #define NR_DUP2  33
@@ -334,25 +416,25 @@ int enter_write_family(struct trace_event_raw_sys_enter *ctx)
 
 /* close, and dup2/dup3 onto an open descriptor, which close the file that
  * was there: one program, attached to all three. */
-SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close_family(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ctx)
 {
 	__s64 fd = ARG(0);
 
-	barrier_var(fd);  /* see enter_write_family */
+	barrier_var(fd);  /* see on_write_family */
 	if (syscall_nr(ctx) != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
 		__s64 newfd = (__s64)syscall_regs()->si;
 		if (fd == newfd)
-			return 0;
+			return;
 		fd = newfd;
 	}
 	if (!current_traced())
-		return 0;
+		return;
 	struct file *file = current_fd_file(fd);
 	if (file)
-		close_file((__u64)file, 0);
-	return 0;
+		close_file((__u64)file, 0, true);
 }
+FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct trace_event_raw_sys_enter,
+	   on_close_family(ctx))
 
 /* Closing a range of fds (close_range, or all of them at exit) reads the
  * fd table's open_fds bitmap a word at a time and looks up only the open
@@ -385,7 +467,7 @@ static long close_one_fd(__u32 index, void *ctx)
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
 	if (file)
-		close_file((__u64)file, scan->flags);
+		close_file((__u64)file, scan->flags, false);
 	return 0;
 }
 
@@ -417,6 +499,15 @@ int enter_close_range(struct trace_event_raw_sys_enter *ctx)
 }
 
 /* ---- namespace events: base directory from the kernel, name as given --- */
+
+/* Name events come from exit_name_family only, which runs the chain. */
+static __always_inline void submit_name_record(struct ft_scratch *s)
+{
+	if (cfg_user_filters)
+		stage_record(s, NULL, 0, false);
+	else
+		record_submit(s, false);
+}
 
 static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
 {
@@ -459,7 +550,7 @@ __noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
 		append_base(s, dfd2, name2, 2);
 		append_user_str(s, name2, 3);
 	}
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -530,7 +621,7 @@ static __always_inline int emit_link(struct ft_pending *c)
 	append_path(s, v.path.dentry, v.path.mnt, 0);
 	append_base(s, newdfd, newname, 2);
 	append_user_str(s, newname, 3);
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -544,7 +635,7 @@ static __always_inline int emit_symlink(struct ft_pending *c)
 	append_user_str(s, (const char *)c->args[0], 1);
 	append_base(s, c->args[1], (const char *)c->args[2], 2);
 	append_user_str(s, (const char *)c->args[2], 3);
-	record_submit(s, false);
+	submit_name_record(s);
 	return 0;
 }
 
@@ -604,8 +695,8 @@ NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
 NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
 
 /* the exits of all the name calls above */
-SEC("tracepoint/syscalls/sys_exit_rename")
-int exit_name_family(struct trace_event_raw_sys_exit *ctx) { on_name_exit(ctx->ret); return 0; }
+FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace_event_raw_sys_exit,
+	   on_name_exit(ctx->ret))
 
 /* chroot: the summary must look for the files a chrooted process writes
  * under its new root, so the new root is reported from outside it. */

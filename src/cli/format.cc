@@ -40,9 +40,12 @@ void WriteSummaryText(FILE* err, const Summary& s) {
     const TraceStats& t = s.stats;
     fmt::print(err,
                "fantrace: kernel: {} events seen, {} delivered, {} merged, {} dropped by filters "
-               "(kind {}, path {}, fs {}, comm {}, only-written {}), {} lost\n",
+               "(kind {}, path {}, fs {}, comm {}, only-written {}, user {}), {} lost\n",
                t.seen(), t.delivered, t.merged, t.dropped(), t.dropped_kind, t.dropped_path,
-               t.dropped_fs, t.dropped_comm, t.dropped_unwritten, t.lost);
+               t.dropped_fs, t.dropped_comm, t.dropped_unwritten, t.dropped_by_user(), t.lost);
+    for (size_t i = 0; i < t.dropped_user.size(); ++i)
+      fmt::print(err, "fantrace: user filter {} ({}) dropped {} events\n", i, t.dropped_user[i].first,
+                 t.dropped_user[i].second);
   }
   if (s.lost > 0) {
     fmt::print(err, "fantrace: warning: {} events were lost; the file lists may be incomplete\n", s.lost);

@@ -123,9 +123,17 @@ Status JsonlWriter::WriteSummary(const Summary& s) {
     const TraceStats& t = s.stats;
     fmt::format_to(fmt::appender(b),
                    R"(,"stats":{{"seen":{},"delivered":{},"merged":{},"lost":{},"dropped":{{)"
-                   R"("kind":{},"path":{},"fs":{},"comm":{},"only_written":{}}}}})",
+                   R"("kind":{},"path":{},"fs":{},"comm":{},"only_written":{},"user":{}}})",
                    t.seen(), t.delivered, t.merged, t.lost, t.dropped_kind, t.dropped_path,
-                   t.dropped_fs, t.dropped_comm, t.dropped_unwritten);
+                   t.dropped_fs, t.dropped_comm, t.dropped_unwritten, t.dropped_by_user());
+    // One entry per --filter-bpf program, in chain order.
+    b.append(std::string_view(R"(,"user_filters":[)"));
+    for (size_t i = 0; i < t.dropped_user.size(); ++i) {
+      b.append(std::string_view(i > 0 ? R"(,{"name":)" : R"({"name":)"));
+      AppendJsonString(b, t.dropped_user[i].first);
+      fmt::format_to(fmt::appender(b), R"(,"dropped":{}}})", t.dropped_user[i].second);
+    }
+    b.append(std::string_view("]}"));
   }
   b.append(std::string_view("}\n"));
   return out_.Commit();

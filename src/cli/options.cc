@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_status.h"
+#include "cli/filter_template.h"
 #include "lib/fs_magic.h"
 
 namespace fantrace::cli {
@@ -35,7 +36,9 @@ constexpr const char* kFooter =
     "  sudo fantrace run -- make -j2\n"
     "  sudo fantrace run --format jsonl -o trace.jsonl -- ./analysis.sh\n"
     "  sudo fantrace run --format fsatrace -o - --events open,modify -- gcc -c x.c\n"
-    "  sudo fantrace attach 1234\n";
+    "  sudo fantrace attach 1234\n"
+    "  fantrace filter-template my_filter > my_filter.bpf.c   (then see its first lines)\n"
+    "  sudo fantrace run --filter-bpf my_filter.bpf.o -- make\n";
 
 void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string& buffer) {
   cmd->add_option("-o,--output", o.output,
@@ -80,6 +83,18 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                 "regular files are reported (--regular-only)");
   cmd->add_flag("--regular-only", [&o](int64_t) { o.trace.regular_only = true; },
                 "Report opens of regular files only (the default)");
+  cmd->add_option("--filter-bpf", o.trace.filter_bpf,
+                  "Run this user filter program (a BPF object built against "
+                  "<fantrace/filter.bpf.h>) in the kernel on every file event before it is merged "
+                  "and buffered; it keeps or drops the event. Repeatable: filters run in the order "
+                  "given, up to 8 programs. A filter that cannot be loaded stops fantrace before "
+                  "the command starts. See 'fantrace filter-template' and docs/writing-a-filter.md")
+      ->type_name("FILE.bpf.o");
+  cmd->add_option("--filter-arg", o.trace.filter_args,
+                  "Set the const volatile global KEY of the filters that declare it to VALUE "
+                  "(an integer, true/false, or a string for a char array) before they are loaded "
+                  "(repeatable). 'ft_cwd' is set to the command's working directory by default")
+      ->type_name("KEY=VALUE");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");
@@ -130,6 +145,18 @@ Options ParseOptions(int argc, char** argv) {
   AddTraceOptions(attach, o, events_a, buffer_a);
   attach->add_option("pid", o.attach_pid, "Process id to attach to")->required()->check(CLI::PositiveNumber);
 
+  CLI::App* templ = app.add_subcommand(
+      "filter-template",
+      "Print a working user filter (C for clang -target bpf) and, in its first lines, the "
+      "command that compiles it; see --filter-bpf");
+  std::string filter_name = "my_filter";
+  templ->add_option("name", filter_name, "The filter's name, a C identifier (default my_filter)")
+      ->check([](const std::string& name) {
+        bool ok = !name.empty() && !isdigit(static_cast<unsigned char>(name[0]));
+        for (char c : name) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
+        return ok ? std::string() : "'" + name + "' is not a C identifier";
+      });
+
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
   std::vector<std::string> args;
@@ -152,6 +179,12 @@ Options ParseOptions(int argc, char** argv) {
     return o;
   }
 
+  if (templ->parsed()) {
+    fmt::print("{}", FilterTemplate(filter_name));
+    o.mode = Mode::kExit;
+    o.exit_status = 0;
+    return o;
+  }
   if (run->parsed()) {
     o.mode = Mode::kRun;
     for (const std::string& extra : run->remaining()) o.command.push_back(extra);

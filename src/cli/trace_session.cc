@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -81,6 +82,15 @@ Result<FILE*> OpenOutput(const Options& o, Output& out) {
 
 }  // namespace
 
+// The working directory the traced command starts in (for a user filter's
+// ft_cwd): ours for run, the process's for attach.
+static std::string CommandCwd(pid_t attach_pid) {
+  std::error_code ec;
+  std::filesystem::path cwd = attach_pid ? std::filesystem::read_symlink(fmt::format("/proc/{}/cwd", attach_pid), ec)
+                                         : std::filesystem::current_path(ec);
+  return ec ? std::string() : cwd.string();
+}
+
 int RunTraceSession(const Options& o) {
   bool attach = o.mode == Mode::kAttach;
   Result<std::optional<Credentials>> user = ResolveUser(o.user);
@@ -96,7 +106,9 @@ int RunTraceSession(const Options& o) {
     return Fail(fmt::format("no process with pid {}", o.attach_pid));
   }
 
-  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(o.trace);
+  TraceOptions trace = o.trace;
+  if (!trace.filter_bpf.empty()) trace.filter_cwd = CommandCwd(attach ? o.attach_pid : 0);
+  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(trace);
   if (!opened) return Fail(opened.error().message);
   Tracer& tracer = **opened;
 
@@ -191,7 +203,8 @@ int RunTraceSession(const Options& o) {
                             counters.filtered_path,
                             counters.filtered_fs,
                             counters.filtered_comm,
-                            counters.filtered_unwritten};
+                            counters.filtered_unwritten,
+                            counters.filtered_user};
   if (writer && !output_error) {
     Status st = writer->WriteSummary(result);
     if (st) st = writer->Flush();

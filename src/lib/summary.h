@@ -35,8 +35,15 @@ struct TraceStats {
   uint64_t dropped_fs = 0;         // --exclude-fs
   uint64_t dropped_comm = 0;       // --exclude-comm
   uint64_t dropped_unwritten = 0;  // --only-written
+  // Per user filter (--filter-bpf), in chain order: its name and drops.
+  std::vector<std::pair<std::string, uint64_t>> dropped_user;
+  uint64_t dropped_by_user() const {
+    uint64_t n = 0;
+    for (const auto& [name, count] : dropped_user) n += count;
+    return n;
+  }
   uint64_t dropped() const {
-    return dropped_kind + dropped_path + dropped_fs + dropped_comm + dropped_unwritten;
+    return dropped_kind + dropped_path + dropped_fs + dropped_comm + dropped_unwritten + dropped_by_user();
   }
   uint64_t seen() const { return delivered + merged + lost + dropped(); }
 };

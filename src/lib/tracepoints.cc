@@ -11,19 +11,22 @@ namespace fantrace {
 namespace {
 
 struct Family {
-  bpf_program* (*prog)(fantrace_bpf*);
+  bpf_program* (*prog)(fantrace_bpf*, bool with_filters);
   std::vector<const char*> more;  // tracepoints beyond the one in SEC()
 };
 
+// A handler and its twin that runs the user filter chain (FT_HANDLER).
+#define PICK(name) [](fantrace_bpf* s, bool f) { return f ? s->progs.name##_f : s->progs.name; }
+
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
-      {[](fantrace_bpf* s) { return s->progs.exit_open_family; }, {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}},
-      {[](fantrace_bpf* s) { return s->progs.enter_write_family; },
+      {PICK(exit_open_family), {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}},
+      {PICK(enter_write_family),
        {"sys_enter_pwrite64", "sys_enter_writev", "sys_enter_pwritev", "sys_enter_pwritev2",
         "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64",
         "sys_enter_copy_file_range", "sys_enter_splice", "sys_enter_mmap"}},
-      {[](fantrace_bpf* s) { return s->progs.enter_close_family; }, {"sys_enter_dup2", "sys_enter_dup3"}},
-      {[](fantrace_bpf* s) { return s->progs.exit_name_family; },
+      {PICK(enter_close_family), {"sys_enter_dup2", "sys_enter_dup3"}},
+      {PICK(exit_name_family),
        {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
         "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
         "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"}},
@@ -33,9 +36,23 @@ const std::vector<Family>& Families() {
 
 }  // namespace
 
-Status AttachFamilies(fantrace_bpf* skel, std::vector<LinkPtr>& links) {
+void SelectHandlers(fantrace_bpf* skel, bool with_filters) {
+  bpf_program* pairs[][2] = {
+      {skel->progs.exit_open_family, skel->progs.exit_open_family_f},
+      {skel->progs.enter_write_family, skel->progs.enter_write_family_f},
+      {skel->progs.enter_close_family, skel->progs.enter_close_family_f},
+      {skel->progs.exit_name_family, skel->progs.exit_name_family_f},
+  };
+  for (auto& pair : pairs) {
+    bpf_program__set_autoload(pair[0], !with_filters);
+    bpf_program__set_autoload(pair[1], with_filters);
+  }
+  bpf_program__set_autoload(skel->progs.commit_filtered, with_filters);
+}
+
+Status AttachFamilies(fantrace_bpf* skel, bool with_filters, std::vector<LinkPtr>& links) {
   for (const Family& family : Families()) {
-    bpf_program* prog = family.prog(skel);
+    bpf_program* prog = family.prog(skel, with_filters);
     for (const char* tp : family.more) {
       bpf_link* link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
       if (!link)

@@ -20,7 +20,11 @@ struct LinkDeleter {
 };
 using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
-Status AttachFamilies(fantrace_bpf* skel, std::vector<LinkPtr>& links);
+// Each handler that can run the user filter chain comes twice (FT_HANDLER
+// in fantrace.bpf.c): one of the two is loaded, before the skeleton loads.
+void SelectHandlers(fantrace_bpf* skel, bool with_filters);
+
+Status AttachFamilies(fantrace_bpf* skel, bool with_filters, std::vector<LinkPtr>& links);
 
 // Destroys links concurrently: removing a tracepoint waits for RCU grace
 // periods, which then overlap instead of adding up.

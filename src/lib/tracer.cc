@@ -21,6 +21,7 @@
 #include "lib/path_filter.h"
 #include "lib/proc_children.h"
 #include "lib/tracepoints.h"
+#include "lib/user_filters.h"
 
 namespace fantrace {
 namespace {
@@ -107,6 +108,8 @@ class Tracer::Impl {
   }
 
   SkeletonPtr skel;
+  UserFilters filters;  // their programs stay loaded while the chain holds them
+  bool with_filters = false;
   std::vector<LinkPtr> family_links;  // destroyed before the skeleton
   RingBufferPtr ring;
   TimeBase time_base;
@@ -214,6 +217,20 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
 
   CaptureLibbpfLog();
   auto impl = std::make_unique<Impl>();
+  if (!options.filter_bpf.empty()) {
+    std::vector<FilterParam> params;
+    for (const std::string& arg : options.filter_args) {
+      Result<FilterParam> p = ParseFilterParam(arg);
+      if (!p) return p.error();
+      params.push_back(*p);
+    }
+    Result<UserFilters> filters = UserFilters::Open(options.filter_bpf, params, options.filter_cwd);
+    if (!filters) return filters.error();
+    impl->filters = std::move(*filters);
+    impl->with_filters = true;
+  } else if (!options.filter_args.empty()) {
+    return MakeError("--filter-arg without --filter-bpf: there is no filter to give it to");
+  }
   impl->skel.reset(fantrace_bpf__open());
   if (!impl->skel) return LoadError("open", -errno);
   fantrace_bpf* skel = impl->skel.get();
@@ -225,6 +242,8 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_include = options.include.size();
   skel->rodata->cfg_n_exclude = options.exclude.size();
   skel->rodata->cfg_only_written = options.only_written;
+  skel->rodata->cfg_user_filters = impl->with_filters;
+  SelectHandlers(skel, impl->with_filters);
   if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
     return MakeError(fmt::format("at most {} file system types in --exclude-fs", FT_FS_MAGIC_MAX));
   for (size_t i = 0; i < options.exclude_fs.size(); ++i) {
@@ -247,6 +266,9 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
     return LoadError("size", err);
 
   if (int err = fantrace_bpf__load(skel); err) return LoadError("load", err);
+  if (impl->with_filters) {
+    if (Status st = impl->filters.Load(skel); !st) return st.error();
+  }
 
   int prefix_fd = bpf_map__fd(skel->maps.prefixes);
   auto put_prefixes = [&](const std::vector<std::string>& list, uint32_t first) -> Status {
@@ -265,7 +287,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   if (Status st = put_prefixes(options.exclude, kPrefixMax); !st) return st.error();
 
   if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
-  if (Status st = AttachFamilies(skel, impl->family_links); !st) return st.error();
+  if (Status st = AttachFamilies(skel, impl->with_filters, impl->family_links); !st) return st.error();
 
   impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
   if (!impl->ring) return LoadError("read", -errno);
@@ -333,11 +355,15 @@ bool Tracer::TreeEnded() const {
 TraceCounters Tracer::Counters() const {
   const ft_counters& c = impl_->skel->bss->counters;
   auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
-  return TraceCounters{load(c.lost), load(c.merged), load(c.filtered),
-                       load(c.emitted), load(c.file_state_full), load(c.path_truncated),
-                       load(c.untracked_procs), load(c.pending_full),
-                       load(c.filtered_path) + impl_->name_events_filtered,
-                       load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten)};
+  TraceCounters counters{load(c.lost), load(c.merged), load(c.filtered),
+                         load(c.emitted), load(c.file_state_full), load(c.path_truncated),
+                         load(c.untracked_procs), load(c.pending_full),
+                         load(c.filtered_path) + impl_->name_events_filtered,
+                         load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), {}};
+  const std::vector<std::string>& names = impl_->filters.names();
+  for (size_t i = 0; i < names.size() && i < FT_FILTER_MAX; ++i)
+    counters.filtered_user.emplace_back(names[i], load(c.filtered_user[i]));
+  return counters;
 }
 
 uint64_t Tracer::undecodable() const { return impl_->undecodable; }

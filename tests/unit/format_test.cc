@@ -316,5 +316,42 @@ TEST(OutputBuffer, ReportsABrokenPipeOnFlush) {
   std::fclose(w);
 }
 
+Summary SummaryWithUserFilters() {
+  Summary s;
+  s.stats.present = true;
+  s.stats.delivered = 10;
+  s.stats.merged = 2;
+  s.stats.dropped_fs = 1;
+  s.stats.dropped_user = {{"a.bpf.o:keep", 0}, {"b.bpf.o:\"odd\"", 7}};
+  return s;
+}
+
+TEST(UserFilterStats, JsonlListsEachFilterAndAddsThemUp) {
+  Summary summary = SummaryWithUserFilters();
+  std::string out = WriteAll("jsonl", {}, &summary);
+  nlohmann::json s = nlohmann::json::parse(out);
+  const nlohmann::json& stats = s["stats"];
+  EXPECT_EQ(stats["dropped"]["user"], 7);
+  EXPECT_EQ(stats["seen"], 10 + 2 + 1 + 7);
+  ASSERT_EQ(stats["user_filters"].size(), 2u);
+  EXPECT_EQ(stats["user_filters"][0], nlohmann::json({{"name", "a.bpf.o:keep"}, {"dropped", 0}}));
+  EXPECT_EQ(stats["user_filters"][1]["name"], "b.bpf.o:\"odd\"");
+  EXPECT_EQ(stats["user_filters"][1]["dropped"], 7);
+
+  Summary none = SummaryWithUserFilters();
+  none.stats.dropped_user.clear();
+  nlohmann::json n = nlohmann::json::parse(WriteAll("jsonl", {}, &none));
+  EXPECT_EQ(n["stats"]["user_filters"], nlohmann::json::array());
+  EXPECT_EQ(n["stats"]["dropped"]["user"], 0);
+}
+
+TEST(UserFilterStats, TextSaysWhatEachFilterDropped) {
+  MemoryFile err;
+  WriteSummaryText(err.get(), SummaryWithUserFilters());
+  EXPECT_NE(err.contents().find("user 7), 0 lost"), std::string::npos) << err.contents();
+  EXPECT_NE(err.contents().find("user filter 1 (b.bpf.o:\"odd\") dropped 7 events"), std::string::npos)
+      << err.contents();
+}
+
 }  // namespace
 }  // namespace fantrace::cli
