@@ -96,7 +96,8 @@ struct ft_file_state {
 	__u64 inode;                     /* struct inode * the entry was made for */
 	__u64 open_id;                   /* the open event's id when OPEN_SENT */
 	__u64 open_generation;           /* merge_generation at the open */
-	__u16 written;
+	__u8 written;
+	__u8 created;                    /* this open created the file */
 	__u8 verdict;                    /* enum ft_file_verdict (user filters) */
 	__u8 dropped_by;                 /* the user filter that dropped it */
 	__u32 open_report;               /* enum ft_open_report */

@@ -199,7 +199,9 @@ static __always_inline int on_write_fd(__s64 fd)
 			how = EMIT_MERGE;
 		}
 		if (path_from_open(st))
-			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, true);
+			/* the first modify of a file this open created has
+			 * nothing to be merged into: no merge map work */
+			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, !st->created);
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
@@ -334,6 +336,7 @@ static __always_inline int on_open_exit(long ret)
 		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
 		.open_generation = merge_generation,
 		.open_report = OPEN_UNREPORTED,
+		.created = !!(fmode & FMODE_CREATED),
 	};
 	if (kind_enabled(FT_OPEN)) {
 		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
