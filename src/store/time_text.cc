@@ -1,5 +1,6 @@
 #include "store/time_text.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -16,6 +17,19 @@ std::string FormatLocalTime(int64_t ns) {
   return text;
 }
 
+namespace {
+
+// Seconds to nanoseconds, saturating: int64 nanoseconds end in 2262, and a
+// --since far in the future must mean "nothing yet", not wrap around.
+int64_t Nanoseconds(long long seconds) {
+  constexpr long long kMax = INT64_MAX / 1'000'000'000;
+  if (seconds > kMax) return INT64_MAX;
+  if (seconds < -kMax) return INT64_MIN;
+  return static_cast<int64_t>(seconds) * 1'000'000'000;
+}
+
+}  // namespace
+
 Result<int64_t> ParseTimeSpec(const std::string& text, int64_t now_ns) {
   const Error bad = MakeError(fmt::format(
       "'{}' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', @EPOCH or an age like 30m, 2h, 7d", text));
@@ -25,7 +39,7 @@ Result<int64_t> ParseTimeSpec(const std::string& text, int64_t now_ns) {
   int used = 0;
   if (text[0] == '@') {
     if (sscanf(text.c_str(), "@%lld%n", &amount, &used) == 1 && used == static_cast<int>(text.size()))
-      return static_cast<int64_t>(amount) * 1'000'000'000;
+      return Nanoseconds(amount);
     return bad;
   }
   if (sscanf(text.c_str(), "%lld%c%n", &amount, &unit, &used) == 2 && used == static_cast<int>(text.size()) &&
@@ -56,7 +70,7 @@ Result<int64_t> ParseTimeSpec(const std::string& text, int64_t now_ns) {
   tm.tm_isdst = -1;
   time_t t = mktime(&tm);
   if (t == static_cast<time_t>(-1)) return bad;
-  return static_cast<int64_t>(t) * 1'000'000'000;
+  return Nanoseconds(t);
 }
 
 std::string FormatDuration(int64_t ns) {

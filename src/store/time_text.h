@@ -13,7 +13,8 @@ namespace fantrace::store {
 
 std::string FormatLocalTime(int64_t ns);
 
-// The time meant by `text`, in nanoseconds since the epoch.
+// The time meant by `text`, in nanoseconds since the epoch (saturated at
+// the int64 range: years after 2262 mean "the end of time").
 Result<int64_t> ParseTimeSpec(const std::string& text, int64_t now_ns);
 
 // "1.2 s", "340 ms".

@@ -126,6 +126,7 @@ TEST(TimeText, ParsesDatesEpochsAndAges) {
   for (const char* bad : {"", "yesterday", "2h30", "2024-13-01", "2024-02-29 25:00", "@x", "5y"})
     EXPECT_FALSE(ParseTimeSpec(bad, now)) << bad;
   EXPECT_EQ(FormatLocalTime(*minute), "2024-02-29 10:30:00");
+  EXPECT_EQ(*ParseTimeSpec("2999-01-01", now), INT64_MAX) << "saturates instead of wrapping";
 }
 
 }  // namespace
