@@ -85,6 +85,17 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
       ->type_name("SIZE");
 }
 
+// run and record: who runs the command, and the command itself.
+void AddCommandOptions(CLI::App* cmd, Options& o) {
+  cmd->add_option("-u,--user", o.user,
+                  "Run the command as this user (name or uid); under sudo the default is "
+                  "the invoking user")
+      ->type_name("USER");
+  cmd->add_option("command", o.command, "The command and its arguments (after --)")
+      ->type_name("COMMAND [ARG...]");
+  cmd->prefix_command();
+}
+
 }  // namespace
 
 Result<uint64_t> ParseSize(const std::string& text) {
@@ -114,13 +125,7 @@ Options ParseOptions(int argc, char** argv) {
   CLI::App* run = app.add_subcommand(
       "run", "Run COMMAND and trace it and everything it starts, until the last of them exits");
   AddTraceOptions(run, o, events, buffer);
-  run->add_option("-u,--user", o.user,
-                  "Run the command as this user (name or uid); under sudo the default is "
-                  "the invoking user")
-      ->type_name("USER");
-  run->add_option("command", o.command, "The command and its arguments (after --)")
-      ->type_name("COMMAND [ARG...]");
-  run->prefix_command();
+  AddCommandOptions(run, o);
 
   CLI::App* attach = app.add_subcommand(
       "attach", "Trace a running process and everything it starts from now on, until they exit");
@@ -132,13 +137,7 @@ Options ParseOptions(int argc, char** argv) {
   CLI::App* record = store.record;
   std::string events_r, buffer_r;
   AddTraceOptions(record, o, events_r, buffer_r);
-  record->add_option("-u,--user", o.user,
-                     "Run the command as this user (name or uid); under sudo the default is "
-                     "the invoking user")
-      ->type_name("USER");
-  record->add_option("command", o.command, "The command and its arguments (after --)")
-      ->type_name("COMMAND [ARG...]");
-  record->prefix_command();
+  AddCommandOptions(record, o);
 
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.

@@ -27,7 +27,17 @@ const char* const kStoreFooter =
     "  history  the latest recorded commands, one line each\n"
     "  show     one recorded command with all its files\n"
     "  lineage  the chain of commands and files that led to a file\n"
-    "           (text, Graphviz DOT, JSON or a standalone HTML page)\n";
+    "           (text, Graphviz DOT, JSON or a standalone HTML page)\n"
+    "  query, show and lineage exit 0 when they found something, 1 when\n"
+    "  nothing matched, 2 on errors; history exits 0 or 2.\n"
+    "\nProvenance examples:\n"
+    "  sudo fantrace record -- ./analysis.sh\n"
+    "  fantrace query --wfile results.csv\n"
+    "  fantrace query --rfile data.csv --since 7d --exit-status 0\n"
+    "  fantrace history -n 10\n"
+    "  fantrace show 42\n"
+    "  fantrace lineage --format html -o lineage.html results.csv\n"
+    "  fantrace query --restore analysis.sh -o /tmp/then\n";
 
 StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
   StoreOptions& s = o.store;

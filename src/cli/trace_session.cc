@@ -228,9 +228,12 @@ int RunTraceSession(const Options& o) {
   tracer.ReleaseInBackground();
   if (read_error) return Fail(read_error->message);
   if (recorder) {
+    const int64_t store_start = WallClockNs();
     Result<int64_t> id = recorder->Store(result, start_ns, end_ns);
     if (!id) return Fail(id.error().message);
-    if (!o.no_summary) fmt::print(stderr, "fantrace: recorded as command #{} in {}\n", *id, recorder->path());
+    if (!o.no_summary)
+      fmt::print(stderr, "fantrace: recorded as command #{} in {} (files hashed and stored in {:.3f} s)\n", *id,
+                 recorder->path(), static_cast<double>(WallClockNs() - store_start) / 1e9);
   }
   if (output_error) return Fail(fmt::format("writing the events failed: {}", output_error->message));
   if (attach && !root_status && stop_requested) return 0;

@@ -32,6 +32,9 @@ class FileFacts {
   std::optional<KernelFacts> Find(uint64_t dev, uint64_t ino) const;
   // Scripts the tree exec'd (the #! file, not its interpreter).
   const std::set<std::string>& scripts() const { return scripts_; }
+  // False when the trace had no open or close of a regular file at all
+  // (--events without them): then there is nothing to verify against.
+  bool any() const { return !by_inode_.empty(); }
 
  private:
   std::map<std::pair<uint64_t, uint64_t>, KernelFacts> by_inode_;

@@ -76,7 +76,7 @@ FileRecord InspectFile(FileRole role, const std::string& path, const FileFacts& 
   if (kernel) {
     verdict = kernel->size == rec.size && kernel->mtime_ns == rec.mtime_ns ? HashState::kVerified
                                                                           : HashState::kChanged;
-  } else if (role == FileRole::kWritten) {
+  } else if (role == FileRole::kWritten && facts.any()) {
     // The tree wrote this name but the kernel saw no open or close of the
     // inode it holds now: someone replaced the file after the tree did.
     verdict = HashState::kChanged;

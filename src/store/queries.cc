@@ -89,14 +89,23 @@ Result<std::vector<HashSchemeRow>> HashSchemes(Database& db) {
   return out;
 }
 
-// Runs `st` (selecting kFileColumns) and appends the rows not in `seen`.
-Status CollectMatches(Statement& st, MatchKind kind, std::set<int64_t>& seen, std::vector<FileMatch>& out) {
+// Selects the file rows (with their commands) that satisfy `where`, newest
+// command first, with the parameters `bind` sets, and appends those not in
+// `seen` as matches of `kind`.
+template <typename Binder>
+Status CollectMatches(Database& db, const std::string& where, Binder bind, MatchKind kind,
+                      std::set<int64_t>& seen, std::vector<FileMatch>& out) {
+  Result<Statement> st = db.Prepare(fmt::format(
+      "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id WHERE {} ORDER BY c.start_ns DESC",
+      kFileColumns, where));
+  if (!st) return st.error();
+  bind(*st);
   while (true) {
-    Result<bool> row = st.Step();
+    Result<bool> row = st->Step();
     if (!row) return row.error();
     if (!*row) return Ok{};
-    if (!seen.insert(st.Int(0)).second) continue;
-    out.push_back(FileMatch{st.Int(1), FileFromRow(st), kind, false});
+    if (!seen.insert(st->Int(0)).second) continue;
+    out.push_back(FileMatch{st->Int(1), FileFromRow(*st), kind, false});
   }
 }
 
@@ -168,23 +177,18 @@ Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, cons
     if (!exists) break;  // missing: path matches only
     Result<std::string> hash = HashPath(path, s.scheme);
     if (!hash) break;
-    Result<Statement> st = db.Prepare(fmt::format(
-        "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id WHERE f.role = ? AND f.hash = ? "
-        "AND f.hash_scheme = ? AND f.size = ? ORDER BY c.start_ns DESC",
-        kFileColumns));
-    if (!st) return st.error();
-    st->Bind(1, role_name).Bind(2, *hash).Bind(3, s.id).Bind(4, size);
-    if (Status c = CollectMatches(*st, MatchKind::kContent, seen, out); !c) return c.error();
+    Status c = CollectMatches(
+        db, "f.role = ? AND f.hash = ? AND f.hash_scheme = ? AND f.size = ?",
+        [&](Statement& st) { st.Bind(1, role_name).Bind(2, *hash).Bind(3, s.id).Bind(4, size); },
+        MatchKind::kContent, seen, out);
+    if (!c) return c.error();
   }
   // By path: the same name, whatever its content then.
-  Result<Statement> st = db.Prepare(fmt::format(
-      "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id "
-      "WHERE f.role = ? AND f.path = ? ORDER BY c.start_ns DESC",
-      kFileColumns));
-  if (!st) return st.error();
-  st->Bind(1, role_name).Bind(2, path);
   size_t first_path_match = out.size();
-  if (Status c = CollectMatches(*st, MatchKind::kPath, seen, out); !c) return c.error();
+  Status c = CollectMatches(
+      db, "f.role = ? AND f.path = ?", [&](Statement& st) { st.Bind(1, role_name).Bind(2, path); },
+      MatchKind::kPath, seen, out);
+  if (!c) return c.error();
   // Whatever matched by path but not by content was changed since (or
   // could not be hashed when the command ran).
   for (size_t i = first_path_match; i < out.size(); ++i) out[i].changed_since = true;
@@ -195,22 +199,17 @@ Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord
   std::vector<FileMatch> out;
   std::set<int64_t> seen;
   if (file.hash && file.size) {
-    Result<Statement> st = db.Prepare(fmt::format(
-        "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id WHERE f.role = 'written' "
-        "AND f.hash = ? AND f.size = ? AND c.start_ns < ? ORDER BY c.start_ns DESC",
-        kFileColumns));
-    if (!st) return st.error();
-    st->Bind(1, *file.hash).Bind(2, static_cast<int64_t>(*file.size)).Bind(3, before_ns);
-    if (Status c = CollectMatches(*st, MatchKind::kContent, seen, out); !c) return c.error();
+    Status c = CollectMatches(
+        db, "f.role = 'written' AND f.hash = ? AND f.size = ? AND c.start_ns < ?",
+        [&](Statement& st) { st.Bind(1, *file.hash).Bind(2, static_cast<int64_t>(*file.size)).Bind(3, before_ns); },
+        MatchKind::kContent, seen, out);
+    if (!c) return c.error();
   }
-  Result<Statement> st = db.Prepare(fmt::format(
-      "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id WHERE f.role = 'written' "
-      "AND f.path = ? AND c.start_ns < ? ORDER BY c.start_ns DESC",
-      kFileColumns));
-  if (!st) return st.error();
-  st->Bind(1, file.path).Bind(2, before_ns);
   size_t first_path_match = out.size();
-  if (Status c = CollectMatches(*st, MatchKind::kPath, seen, out); !c) return c.error();
+  Status c = CollectMatches(
+      db, "f.role = 'written' AND f.path = ? AND c.start_ns < ?",
+      [&](Statement& st) { st.Bind(1, file.path).Bind(2, before_ns); }, MatchKind::kPath, seen, out);
+  if (!c) return c.error();
   for (size_t i = first_path_match; i < out.size(); ++i)
     out[i].changed_since = !file.hash || out[i].file.hash != file.hash;
   return out;

@@ -87,11 +87,11 @@ Status Statement::Run() {
   }
 }
 
-Status Statement::Reset() {
+void Statement::Reset() {
+  // sqlite3_reset repeats the last Step's error, which Step already returned.
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());
   bind_error_ = 0;
-  return Ok{};
 }
 
 bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }

@@ -63,7 +63,8 @@ class Statement {
   Result<bool> Step();
   // Step() until done, for statements without rows.
   Status Run();
-  Status Reset();
+  // Makes the statement ready to bind and run again (bindings cleared).
+  void Reset();
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;

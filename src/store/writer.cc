@@ -41,24 +41,26 @@ std::optional<int64_t> Signed(const std::optional<uint64_t>& v) {
   return static_cast<int64_t>(*v);
 }
 
+// Parameters 1-4: algorithm, whole_max, chunk_count, chunk_size.
+void BindScheme(Statement& st, const HashScheme& s) {
+  st.Bind(1, s.algorithm)
+      .Bind(2, static_cast<int64_t>(s.whole_max))
+      .Bind(3, static_cast<int64_t>(s.chunk_count))
+      .Bind(4, static_cast<int64_t>(s.chunk_size));
+}
+
 }  // namespace
 
 Result<int64_t> HashSchemeId(Database& db, const HashScheme& s) {
   Result<Statement> add = db.Prepare(
       "INSERT OR IGNORE INTO hash_schemes(algorithm, whole_max, chunk_count, chunk_size) VALUES(?,?,?,?)");
   if (!add) return add.error();
-  add->Bind(1, s.algorithm)
-      .Bind(2, static_cast<int64_t>(s.whole_max))
-      .Bind(3, static_cast<int64_t>(s.chunk_count))
-      .Bind(4, static_cast<int64_t>(s.chunk_size));
+  BindScheme(*add, s);
   if (Status st = add->Run(); !st) return st.error();
   Result<Statement> find = db.Prepare(
       "SELECT id FROM hash_schemes WHERE algorithm=? AND whole_max=? AND chunk_count=? AND chunk_size=?");
   if (!find) return find.error();
-  find->Bind(1, s.algorithm)
-      .Bind(2, static_cast<int64_t>(s.whole_max))
-      .Bind(3, static_cast<int64_t>(s.chunk_count))
-      .Bind(4, static_cast<int64_t>(s.chunk_size));
+  BindScheme(*find, s);
   Result<bool> row = find->Step();
   if (!row) return row.error();
   if (!*row) return MakeError("the hash scheme just stored cannot be found");
