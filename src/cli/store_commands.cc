@@ -141,10 +141,14 @@ int Query(store::Database& db, const StoreOptions& s) {
   if (!commands) return Fail(commands.error().message);
   std::vector<std::vector<store::FileMatch>> per_command;
   if (matches) {
-    // Content matches first, then path matches; newest first within each.
-    std::stable_sort(commands->begin(), commands->end(), [&](const auto& a, const auto& b) {
-      return (*matches)[a.id].front().kind < (*matches)[b.id].front().kind;
-    });
+    // As FindFileMatches orders them: content at the same path, content
+    // elsewhere, then path only; newest first within each.
+    auto rank = [&](int64_t id) {
+      const store::FileMatch& m = (*matches)[id].front();
+      return m.kind == store::MatchKind::kPath ? 2 : m.same_path ? 0 : 1;
+    };
+    std::stable_sort(commands->begin(), commands->end(),
+                     [&](const auto& a, const auto& b) { return rank(a.id) < rank(b.id); });
     for (const store::CommandRecord& c : *commands) per_command.push_back((*matches)[c.id]);
   }
   if (s.json) {

@@ -65,6 +65,7 @@ nlohmann::json CommandJson(const store::CommandRecord& c) {
 nlohmann::json MatchJson(const store::FileMatch& m) {
   return {{"match", m.kind == store::MatchKind::kContent ? "content" : "path"},
           {"changed_since", m.changed_since},
+          {"same_path", m.same_path},
           {"file", FileJson(m.file)}};
 }
 

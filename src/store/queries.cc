@@ -105,8 +105,16 @@ Status CollectMatches(Database& db, const std::string& where, Binder bind, Match
     if (!row) return row.error();
     if (!*row) return Ok{};
     if (!seen.insert(st->Int(0)).second) continue;
-    out.push_back(FileMatch{st->Int(1), FileFromRow(*st), kind, false});
+    out.push_back(FileMatch{st->Int(1), FileFromRow(*st), kind});
   }
+}
+
+// Marks the matches at `path` and moves the content matches among them
+// first, keeping the order otherwise.
+void PreferSamePath(std::vector<FileMatch>& matches, const std::string& path) {
+  for (FileMatch& m : matches) m.same_path = m.file.path == path;
+  std::stable_partition(matches.begin(), matches.end(),
+                        [](const FileMatch& m) { return m.kind == MatchKind::kContent && m.same_path; });
 }
 
 }  // namespace
@@ -192,6 +200,7 @@ Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, cons
   // Whatever matched by path but not by content was changed since (or
   // could not be hashed when the command ran).
   for (size_t i = first_path_match; i < out.size(); ++i) out[i].changed_since = true;
+  PreferSamePath(out, path);
   return out;
 }
 
@@ -212,6 +221,7 @@ Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord
   if (!c) return c.error();
   for (size_t i = first_path_match; i < out.size(); ++i)
     out[i].changed_since = !file.hash || out[i].file.hash != file.hash;
+  PreferSamePath(out, file.path);
   return out;
 }
 

@@ -41,6 +41,7 @@ struct FileMatch {
   int64_t command_id = 0;
   FileRecord file;
   MatchKind kind = MatchKind::kContent;
+  bool same_path = false;  // the row's path is the path asked about
   // kPath only: the file now at the path differs from what the command
   // saw (or it could not be hashed then), so it was changed since.
   bool changed_since = false;
@@ -48,11 +49,13 @@ struct FileMatch {
 
 // The file rows with `role` that match the file at `path` now: by content
 // hash and size (under every hash scheme in the database), then by path.
-// `path` should be absolute and canonical; a missing file matches by path.
+// Content matches at the same path come before those elsewhere (a copy);
+// within each group the newest command first. `path` should be absolute
+// and canonical; a missing file matches by path.
 Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path);
 
-// Rows with `role` whose content is `hash` of `size` bytes, or at `path`,
-// of commands started before `before_ns`; the newest first.
+// The written rows with the content (hash and size) of `file`, or at its
+// path, of commands started before `before_ns`; ordered as FindFileMatches.
 Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord& file, int64_t before_ns);
 
 // Captured content by hash; nullopt if none.

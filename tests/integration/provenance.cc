@@ -57,6 +57,13 @@ TEST_F(Provenance, WfileOnTheCopyFindsTheCommandThatProducedTheContent) {
     EXPECT_EQ(c["cwd"], p.work.path());
   }
 
+  // At the original path the command that wrote it there comes first,
+  // before cp, which wrote the same bytes elsewhere.
+  Json original = ParseJson(p.Run({"query", "--json", "--wfile", p.work / "sorted.csv"}));
+  ASSERT_FALSE(original.empty());
+  EXPECT_EQ(original[0]["id"], p.sort_id) << original.dump(1);
+  EXPECT_EQ(original[0]["matches"][0]["same_path"], true);
+
   // A copy nothing recorded made, under a new name: still found by content.
   TempDir third;
   ASSERT_EQ(RunUntraced({"cp", p.elsewhere / "copy.csv", third / "renamed.txt"}).status, 0);
