@@ -19,12 +19,13 @@ constexpr std::string_view kHead = R"html(<!DOCTYPE html>
 
 constexpr std::string_view kBody = R"html(</title>
 <style>
-  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1d2330; background: #f7f8fa; }
+  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1d2330; background: #f7f8fa;
+         display: flex; flex-direction: column; height: 100vh; }
   header { padding: 10px 16px; background: #fff; border-bottom: 1px solid #d8dce3; }
   header h1 { font-size: 16px; margin: 0 0 4px; }
   header p { margin: 0; color: #5b6475; font-size: 12px; }
   #status { font-size: 11px; color: #5b6475; }
-  main { display: flex; height: calc(100vh - 70px); }
+  main { display: flex; flex: 1; min-height: 0; }
   #graph { flex: 1; cursor: grab; }
   #details { width: 320px; overflow: auto; padding: 12px 16px; background: #fff; border-left: 1px solid #d8dce3;
              font-size: 12px; word-break: break-all; }
@@ -67,7 +68,7 @@ constexpr std::string_view kScript = R"html(</script>
   });
   var data = JSON.parse(document.getElementById('lineage-data').textContent);
   var NS = 'http://www.w3.org/2000/svg';
-  var W = 260, H = 46, GX = 90, GY = 22, PAD = 24;
+  var W = 210, H = 46, GX = 56, GY = 22, PAD = 24;
   var svg = document.getElementById('graph');
   var byId = {}, columns = {}, maxDepth = 0;
 
@@ -77,8 +78,10 @@ constexpr std::string_view kScript = R"html(</script>
     if (parent) parent.appendChild(e);
     return e;
   }
-  function shorten(text, max) {
-    return text.length <= max ? text : '\u2026' + text.slice(text.length - max + 1);
+  // Files keep their end (the name), commands their start (the program).
+  function shorten(text, max, keepEnd) {
+    if (text.length <= max) return text;
+    return keepEnd ? '\u2026' + text.slice(text.length - max + 1) : text.slice(0, max - 1) + '\u2026';
   }
 
   data.nodes.forEach(function (n) {
@@ -107,7 +110,7 @@ constexpr std::string_view kScript = R"html(</script>
     var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
     el('path', { 'class': 'edge ' + e.kind, 'marker-end': 'url(#arrow)',
                  d: 'M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2 }, view);
-    var label = el('text', { 'class': 'edge-label', x: mx - 12, y: (y1 + y2) / 2 - 4 }, view);
+    var label = el('text', { 'class': 'edge-label', x: mx - 11, y: (y1 + y2) / 2 - 4 }, view);
     label.textContent = e.kind;
   });
 
@@ -141,12 +144,19 @@ constexpr std::string_view kScript = R"html(</script>
     var kind = el('text', { x: 10, y: 17, fill: '#5b6475' }, g);
     kind.textContent = n.kind === 'file' ? 'file' : 'command';
     var text = el('text', { x: 10, y: 35, 'class': 'label' }, g);
-    text.textContent = shorten(n.label, 38);
+    text.textContent = shorten(n.label, 30, n.kind === 'file');
     g.addEventListener('click', function (ev) { ev.stopPropagation(); showDetails(n, g); });
   });
 
-  // Pan and zoom by rewriting the viewBox.
-  var vb = { x: 0, y: 0, w: PAD * 2 + (maxDepth + 1) * (W + GX), h: PAD * 2 + rows * (H + GY) };
+  // Pan and zoom by rewriting the viewBox. The first view shows the whole
+  // graph unless that would shrink it below 40%; then it shows the part
+  // next to the file asked about (the right end) at 40%.
+  var gw = PAD * 2 + (maxDepth + 1) * (W + GX) - GX, gh = PAD * 2 + rows * (H + GY);
+  var cw = svg.clientWidth || 1000, ch = svg.clientHeight || 600;
+  var scale = Math.min(Math.max(gw / cw, gh / ch, 1), 2.5);
+  var vb = { x: 0, y: 0, w: cw * scale, h: ch * scale };
+  vb.x = gw > vb.w ? gw - vb.w : (gw - vb.w) / 2;
+  vb.y = gh > vb.h ? 0 : (gh - vb.h) / 2;
   function applyView() { svg.setAttribute('viewBox', [vb.x, vb.y, vb.w, vb.h].join(' ')); }
   applyView();
   var drag = null;
