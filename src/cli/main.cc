@@ -1,9 +1,16 @@
 // fantrace: trace the file events of one process tree. See --help.
 #include "cli/options.h"
+#include "cli/store_commands.h"
 #include "cli/trace_session.h"
 
 int main(int argc, char** argv) {
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
-  if (options.mode == fantrace::cli::Mode::kExit) return options.exit_status;
-  return fantrace::cli::RunTraceSession(options);
+  using fantrace::cli::Mode;
+  switch (options.mode) {
+    case Mode::kExit: return options.exit_status;
+    case Mode::kRun:
+    case Mode::kAttach:
+    case Mode::kRecord: return fantrace::cli::RunTraceSession(options);
+    default: return fantrace::cli::RunStoreCommand(options);
+  }
 }

@@ -100,6 +100,17 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
       ->type_name("SIZE");
 }
 
+// run and record: who runs the command, and the command itself.
+void AddCommandOptions(CLI::App* cmd, Options& o) {
+  cmd->add_option("-u,--user", o.user,
+                  "Run the command as this user (name or uid); under sudo the default is "
+                  "the invoking user")
+      ->type_name("USER");
+  cmd->add_option("command", o.command, "The command and its arguments (after --)")
+      ->type_name("COMMAND [ARG...]");
+  cmd->prefix_command();
+}
+
 }  // namespace
 
 Result<uint64_t> ParseSize(const std::string& text) {
@@ -121,7 +132,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 Options ParseOptions(int argc, char** argv) {
   Options o;
   CLI::App app(kDescription, "fantrace");
-  app.footer(kFooter);
+  app.footer(std::string(kFooter) + kStoreFooter);
   app.set_version_flag("-V,--version", std::string("fantrace ") + FANTRACE_VERSION);
   app.require_subcommand(1);
 
@@ -129,13 +140,7 @@ Options ParseOptions(int argc, char** argv) {
   CLI::App* run = app.add_subcommand(
       "run", "Run COMMAND and trace it and everything it starts, until the last of them exits");
   AddTraceOptions(run, o, events, buffer);
-  run->add_option("-u,--user", o.user,
-                  "Run the command as this user (name or uid); under sudo the default is "
-                  "the invoking user")
-      ->type_name("USER");
-  run->add_option("command", o.command, "The command and its arguments (after --)")
-      ->type_name("COMMAND [ARG...]");
-  run->prefix_command();
+  AddCommandOptions(run, o);
 
   CLI::App* attach = app.add_subcommand(
       "attach",
@@ -156,6 +161,12 @@ Options ParseOptions(int argc, char** argv) {
         for (char c : name) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
         return ok ? std::string() : "'" + name + "' is not a C identifier";
       });
+
+  StoreSubcommands store = AddStoreSubcommands(app, o);
+  CLI::App* record = store.record;
+  std::string events_r, buffer_r;
+  AddTraceOptions(record, o, events_r, buffer_r);
+  AddCommandOptions(record, o);
 
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
@@ -185,11 +196,17 @@ Options ParseOptions(int argc, char** argv) {
     o.exit_status = 0;
     return o;
   }
-  if (run->parsed()) {
-    o.mode = Mode::kRun;
-    for (const std::string& extra : run->remaining()) o.command.push_back(extra);
+  if (run->parsed() || record->parsed()) {
+    o.mode = run->parsed() ? Mode::kRun : Mode::kRecord;
+    for (const std::string& extra : (run->parsed() ? run : record)->remaining()) o.command.push_back(extra);
     o.command.insert(o.command.end(), after_dashes.begin(), after_dashes.end());
-  } else {
+    if (record->parsed()) {
+      events = events_r;
+      buffer = buffer_r;
+      // A recorded command's events go to the database; print them only when asked.
+      if (record->count("--output") == 0 && record->count("--format") == 0) o.summary_only = true;
+    }
+  } else if (attach->parsed()) {
     o.mode = Mode::kAttach;
     events = events.empty() ? events_a : events;
     buffer = buffer.empty() ? buffer_a : buffer;
@@ -201,11 +218,22 @@ Options ParseOptions(int argc, char** argv) {
     o.exit_status = kExitUsage;
     return o;
   };
-  if (o.mode == Mode::kRun && !o.command.empty() && o.command[0].size() > 1 && o.command[0][0] == '-' &&
+  if (!run->parsed() && !record->parsed() && !attach->parsed()) {
+    o.mode = store.query->parsed()     ? Mode::kQuery
+             : store.history->parsed() ? Mode::kHistory
+             : store.show->parsed()    ? Mode::kShow
+                                       : Mode::kLineage;
+    if (std::optional<std::string> error = CheckStoreOptions(store, o)) return fail(*error);
+    return o;
+  }
+  const bool runs = o.mode == Mode::kRun || o.mode == Mode::kRecord;
+  const char* verb = o.mode == Mode::kRecord ? "record" : "run";
+  if (runs && !o.command.empty() && o.command[0].size() > 1 && o.command[0][0] == '-' &&
       (after_dashes.empty() || o.command.size() > after_dashes.size()))
     return fail(fmt::format("unknown option '{}' (put the command after --)", o.command[0]));
-  if (o.mode == Mode::kRun && o.command.empty()) return fail("run needs a command: fantrace run -- COMMAND [ARG...]");
-  CLI::App* used = run->parsed() ? run : attach;
+  if (runs && o.command.empty())
+    return fail(fmt::format("{0} needs a command: fantrace {0} -- COMMAND [ARG...]", verb));
+  CLI::App* used = run->parsed() ? run : record->parsed() ? record : attach;
   if (used->count("--events") > 0) {  // given, even as '': an empty list is an error
     Result<uint32_t> mask = EventMaskFromList(events);
     if (!mask) return fail(mask.error().message);

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "cli/store_options.h"
 #include "fantrace/result.h"
 #include "fantrace/tracer.h"
 
 namespace fantrace::cli {
 
-enum class Mode { kRun, kAttach, kExit };  // filter-template prints and exits
+// kRecord traces like kRun; the other provenance modes only read the
+// database; kExit: nothing more to do (filter-template printed its text).
+enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kExit };
 
 struct Options {
   Mode mode = Mode::kExit;
@@ -27,6 +30,7 @@ struct Options {
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
   TraceOptions trace;
+  StoreOptions store;                  // record, query, history, show, lineage
 };
 
 // Parses argv. Prints help, version or a usage error itself and returns

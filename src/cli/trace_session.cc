@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "cli/exit_status.h"
 #include "cli/format.h"
 #include "cli/launcher.h"
+#include "cli/recorder.h"
 #include "fantrace/tracer.h"
 #include "lib/shell_status.h"
 #include "lib/summary.h"
@@ -52,6 +54,12 @@ void InstallSignalHandlers(bool attach) {
   signal(SIGQUIT, SIG_IGN);
   sa.sa_handler = ForwardSignal;
   for (int sig : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) sigaction(sig, &sa, nullptr);
+}
+
+int64_t WallClockNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 int Fail(const std::string& message, int status = kExitUsage) {
@@ -106,6 +114,15 @@ int RunTraceSession(const Options& o) {
     return Fail(fmt::format("no process with pid {}", o.attach_pid));
   }
 
+  // record: the database first, so that one that cannot be used stops
+  // fantrace before the command runs.
+  std::unique_ptr<Recorder> recorder;
+  if (o.mode == Mode::kRecord) {
+    Result<std::unique_ptr<Recorder>> r = Recorder::Open(o);
+    if (!r) return Fail(r.error().message);
+    recorder = std::move(*r);
+  }
+
   TraceOptions trace = o.trace;
   if (!trace.filter_bpf.empty()) trace.filter_cwd = CommandCwd(attach ? o.attach_pid : 0);
   Result<std::unique_ptr<Tracer>> opened = Tracer::Open(trace);
@@ -141,6 +158,7 @@ int RunTraceSession(const Options& o) {
     kill(child->pid(), SIGKILL);
     return Fail(st.error().message);
   }
+  const int64_t start_ns = WallClockNs();
   if (child) {
     forward_pid = child->pid();
     if (Status st = child->Release(); !st) {
@@ -154,6 +172,7 @@ int RunTraceSession(const Options& o) {
   std::optional<Error> output_error;
   EventSink sink = [&](const Event& event) -> Status {
     summary.Add(event);
+    if (recorder) recorder->Add(event);
     if (attach && event.type == EventType::kExit && event.pid == static_cast<uint32_t>(root))
       root_status = event.exit_status;
     if (writer && !output_error) {
@@ -182,6 +201,7 @@ int RunTraceSession(const Options& o) {
   if (!read_error) {
     if (Status st = tracer.Drain(sink); !st) read_error = st.error();
   }
+  const int64_t end_ns = WallClockNs();
   TraceCounters counters = tracer.Counters();
   uint64_t undecodable = tracer.undecodable();
 
@@ -224,6 +244,14 @@ int RunTraceSession(const Options& o) {
   fflush(stderr);
   tracer.ReleaseInBackground();
   if (read_error) return Fail(read_error->message);
+  if (recorder) {
+    const int64_t store_start = WallClockNs();
+    Result<int64_t> id = recorder->Store(result, start_ns, end_ns);
+    if (!id) return Fail(id.error().message);
+    if (!o.no_summary)
+      fmt::print(stderr, "fantrace: recorded as command #{} in {} (files hashed and stored in {:.3f} s)\n", *id,
+                 recorder->path(), static_cast<double>(WallClockNs() - store_start) / 1e9);
+  }
   if (output_error) return Fail(fmt::format("writing the events failed: {}", output_error->message));
   if (attach && !root_status && stop_requested) return 0;
   return result.exit_code;

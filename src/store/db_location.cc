@@ -1,0 +1,109 @@
+#include "store/db_location.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace fantrace::store {
+namespace {
+
+Result<uint32_t> ParseId(const char* text, const char* name) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long value = strtoul(text, &end, 10);
+  if (end == text || *end != '\0' || errno != 0 || value > UINT32_MAX)
+    return MakeError(fmt::format("{}='{}' is not a numeric id", name, text));
+  return static_cast<uint32_t>(value);
+}
+
+// Gives what we just created to the owner, when we are root working for
+// another user.
+Status GiveTo(int fd, const std::string& path, const DbOwner& owner) {
+  if (geteuid() != 0 || owner.uid == 0) return Ok{};
+  if (fchown(fd, owner.uid, owner.gid) != 0)
+    return MakeError(fmt::format("cannot give {} to user {}: {}", path, owner.name, strerror(errno)));
+  return Ok{};
+}
+
+}  // namespace
+
+Result<DbOwner> InvokingUser() {
+  DbOwner owner;
+  owner.uid = getuid();
+  owner.gid = getgid();
+  const char* sudo_uid = getenv("SUDO_UID");
+  if (geteuid() == 0 && sudo_uid && *sudo_uid) {
+    Result<uint32_t> uid = ParseId(sudo_uid, "SUDO_UID");
+    if (!uid) return uid.error();
+    owner.uid = *uid;
+    const char* sudo_gid = getenv("SUDO_GID");
+    owner.gid = *uid;
+    if (sudo_gid && *sudo_gid) {
+      Result<uint32_t> gid = ParseId(sudo_gid, "SUDO_GID");
+      if (!gid) return gid.error();
+      owner.gid = *gid;
+    }
+  }
+  struct passwd* pw = getpwuid(owner.uid);
+  if (pw) {
+    owner.name = pw->pw_name;
+    owner.home = pw->pw_dir;
+    if (!sudo_uid) owner.gid = getgid();
+  } else {
+    owner.name = std::to_string(owner.uid);
+  }
+  const char* home = getenv("HOME");
+  if (owner.home.empty() && home && owner.uid == getuid()) owner.home = home;
+  if (owner.home.empty())
+    return MakeError(fmt::format("user {} has no home directory for the provenance database; give --db PATH",
+                                 owner.name));
+  return owner;
+}
+
+std::string DefaultDatabasePath(const DbOwner& owner) {
+  const char* xdg = getenv("XDG_DATA_HOME");
+  std::string base = xdg && xdg[0] == '/' ? std::string(xdg) : owner.home + "/.local/share";
+  return base + "/fantrace/provenance.db";
+}
+
+Status PrepareDatabaseFile(const std::string& path, const DbOwner& owner) {
+  // The directories that do not exist yet, outermost first.
+  std::vector<std::string> missing;
+  for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+       slash = path.rfind('/', slash - 1)) {
+    std::string dir = path.substr(0, slash);
+    struct stat st;
+    if (stat(dir.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) return MakeError(fmt::format("{} is not a directory", dir));
+      break;
+    }
+    missing.insert(missing.begin(), dir);
+  }
+  for (const std::string& dir : missing) {
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+      return MakeError(fmt::format("cannot create the directory {}: {}", dir, strerror(errno)));
+    int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return MakeError(fmt::format("cannot open the directory {}: {}", dir, strerror(errno)));
+    Status given = GiveTo(fd, dir, owner);
+    close(fd);
+    if (!given) return given;
+  }
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST) return Ok{};
+  if (fd < 0) return MakeError(fmt::format("cannot create the database {}: {}", path, strerror(errno)));
+  Status given = GiveTo(fd, path, owner);
+  if (given && fchmod(fd, 0600) != 0)
+    given = MakeError(fmt::format("cannot set mode 0600 on {}: {}", path, strerror(errno)));
+  close(fd);
+  return given;
+}
+
+}  // namespace fantrace::store

@@ -1,0 +1,35 @@
+// Where the provenance database lives and who owns it. By default it is
+// $XDG_DATA_HOME/fantrace/provenance.db (~/.local/share/... when unset) of
+// the invoking user: under sudo that is SUDO_USER, whose home is looked up
+// in the password database, and the directories and the file fantrace
+// creates are given to that user, the file with mode 0600. SQLite's own
+// -wal and -shm files follow the database file's owner and mode.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "fantrace/result.h"
+
+namespace fantrace::store {
+
+struct DbOwner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string name;
+  std::string home;
+};
+
+// The invoking user: SUDO_UID/SUDO_GID/SUDO_USER when running as root
+// through sudo, else the real user.
+Result<DbOwner> InvokingUser();
+
+// The default database path for `owner` (environment: XDG_DATA_HOME).
+std::string DefaultDatabasePath(const DbOwner& owner);
+
+// Creates the missing directories above `path` (mode 0700) and the file
+// itself (mode 0600) for `owner`; leaves existing ones as they are.
+Status PrepareDatabaseFile(const std::string& path, const DbOwner& owner);
+
+}  // namespace fantrace::store
