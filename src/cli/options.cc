@@ -128,6 +128,9 @@ Options ParseOptions(int argc, char** argv) {
   AddTraceOptions(attach, o, events_a, buffer_a);
   attach->add_option("pid", o.attach_pid, "Process id to attach to")->required()->check(CLI::PositiveNumber);
 
+  CLI::App* doctor = app.add_subcommand(
+      "doctor", "Print the kernel features fantrace uses, which are missing, and whether it can trace here");
+
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
   std::vector<std::string> args;
@@ -150,6 +153,10 @@ Options ParseOptions(int argc, char** argv) {
     return o;
   }
 
+  if (doctor->parsed()) {
+    o.mode = Mode::kDoctor;
+    return o;
+  }
   if (run->parsed()) {
     o.mode = Mode::kRun;
     for (const std::string& extra : run->remaining()) o.command.push_back(extra);

@@ -13,7 +13,7 @@
 
 namespace fantrace::cli {
 
-enum class Mode { kRun, kAttach, kExit };
+enum class Mode { kRun, kAttach, kDoctor, kExit };
 
 struct Options {
   Mode mode = Mode::kExit;

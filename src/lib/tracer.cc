@@ -18,6 +18,7 @@
 #include "lib/decoder.h"
 #include "lib/fs_magic.h"
 #include "lib/kernel_env.h"
+#include "lib/kernel_features.h"
 #include "lib/path_filter.h"
 #include "lib/tracepoints.h"
 
@@ -245,7 +246,17 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
 
-  if (int err = fantrace_bpf__load(skel); err) return LoadError("load", err);
+  if (int err = fantrace_bpf__load(skel); err) {
+    Error load_error = LoadError("load", err);
+    // Probed only now, so that a kernel that loads the programs pays
+    // nothing for it: on an older kernel the one line naming the missing
+    // features says more than the verifier's log.
+    if (Status st = CheckKernelFeatures(ProbeKernelFeatures()); !st) {
+      TakeLibbpfLog();
+      return st.error();
+    }
+    return load_error;
+  }
 
   int prefix_fd = bpf_map__fd(skel->maps.prefixes);
   auto put_prefixes = [&](const std::vector<std::string>& list, uint32_t first) -> Status {
