@@ -70,6 +70,13 @@ class Tracer {
   // starts from now on is traced too.
   Status AddRoot(pid_t pid);
 
+  // For a root that was already running when added (attach): if it has
+  // exited and the kernel side never saw that exit (it exited before
+  // AddRoot made it visible), takes it out of the tree so that the tree
+  // can end. Returns true when it did. Safe to call repeatedly: the
+  // removal races the kernel's exit handler through one map entry.
+  bool ForgetExitedRoot(pid_t pid);
+
   // Waits up to timeout_ms for events and hands each one, decoded, to sink;
   // a growth of the kernel's lost counter is handed over as a kLost event.
   // Stops early and returns the sink's error if it fails.

@@ -161,6 +161,10 @@ int RunTraceSession(const Options& o) {
         root_status = ShellStatus(wstatus);
       }
     }
+    // The target of an attach may have exited while the tracer loaded,
+    // before it was added: its exit was never seen, so the tree would
+    // never end.
+    if (attach && !root_status && !tracer.TreeEnded()) tracer.ForgetExitedRoot(root);
     if (tracer.TreeEnded() || stop_requested) break;
   }
   if (!read_error) {

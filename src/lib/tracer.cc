@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 
@@ -302,6 +303,23 @@ Status Tracer::AddRoot(pid_t pid) {
   }
   impl_->has_root = true;
   return Ok{};
+}
+
+bool Tracer::ForgetExitedRoot(pid_t pid) {
+  // A zombie has passed sched_process_exit already; a pid that is gone too.
+  std::string stat_path = fmt::format("/proc/{}/stat", pid);
+  FILE* f = fopen(stat_path.c_str(), "re");
+  if (f) {
+    char state = 0;
+    int matched = fscanf(f, "%*d (%*[^)]) %c", &state);
+    fclose(f);
+    if (matched == 1 && state != 'Z' && state != 'X') return false;
+  }
+  // Whoever deletes the entry counts the exit: the kernel when it saw it.
+  uint32_t key = pid;
+  if (bpf_map_delete_elem(bpf_map__fd(impl_->skel->maps.procs), &key) != 0) return false;
+  __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+  return true;
 }
 
 Status Tracer::Poll(int timeout_ms, const EventSink& sink) { return impl_->Read(timeout_ms, sink, false); }
