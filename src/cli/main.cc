@@ -1,4 +1,5 @@
 // fantrace: trace the file events of one process tree. See --help.
+#include "cli/doctor.h"
 #include "cli/options.h"
 #include "cli/store_commands.h"
 #include "cli/trace_session.h"
@@ -8,6 +9,7 @@ int main(int argc, char** argv) {
   using fantrace::cli::Mode;
   switch (options.mode) {
     case Mode::kExit: return options.exit_status;
+    case Mode::kDoctor: return fantrace::cli::RunDoctor();
     case Mode::kRun:
     case Mode::kAttach:
     case Mode::kRecord: return fantrace::cli::RunTraceSession(options);

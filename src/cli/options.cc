@@ -168,6 +168,9 @@ Options ParseOptions(int argc, char** argv) {
   AddTraceOptions(record, o, events_r, buffer_r);
   AddCommandOptions(record, o);
 
+  CLI::App* doctor = app.add_subcommand(
+      "doctor", "Print the kernel features fantrace uses, which are missing, and whether it can trace here");
+
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
   std::vector<std::string> args;
@@ -190,6 +193,10 @@ Options ParseOptions(int argc, char** argv) {
     return o;
   }
 
+  if (doctor->parsed()) {
+    o.mode = Mode::kDoctor;
+    return o;
+  }
   if (templ->parsed()) {
     fmt::print("{}", FilterTemplate(filter_name));
     o.mode = Mode::kExit;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 
@@ -18,6 +19,7 @@
 #include "lib/decoder.h"
 #include "lib/fs_magic.h"
 #include "lib/kernel_env.h"
+#include "lib/kernel_features.h"
 #include "lib/path_filter.h"
 #include "lib/proc_children.h"
 #include "lib/tracepoints.h"
@@ -265,7 +267,17 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
 
-  if (int err = fantrace_bpf__load(skel); err) return LoadError("load", err);
+  if (int err = fantrace_bpf__load(skel); err) {
+    Error load_error = LoadError("load", err);
+    // Probed only now, so that a kernel that loads the programs pays
+    // nothing for it: on an older kernel the one line naming the missing
+    // features says more than the verifier's log.
+    if (Status st = CheckKernelFeatures(ProbeKernelFeatures()); !st) {
+      TakeLibbpfLog();
+      return st.error();
+    }
+    return load_error;
+  }
   if (impl->with_filters) {
     if (Status st = impl->filters.Load(skel); !st) return st.error();
   }

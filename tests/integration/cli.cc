@@ -212,14 +212,20 @@ TEST(Cli, TextFormatNamesTheFiles) {
 }
 
 // tick_until_stop writes DIR/tick_N every 50 ms. Attaching takes some
-// time, so the trace holds the ticks from some N on, with no gap after it.
+// time (seconds on a slow machine or an emulated one), so the target runs
+// on for a second after fantrace created its output file (it does once
+// the programs are attached), and the trace holds the ticks from some N
+// on, with no gap after it.
 TEST(Cli, AttachFollowsARunningProcess) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
   Process target({Prog("tick_until_stop"), dir.path()});
   const pid_t target_pid = target.pid();
   FantraceRun attach("attach", {std::to_string(target_pid)});
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
+  while (!std::filesystem::exists(attach.output_path()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   WriteFile(dir / "stop", "");
   ASSERT_EQ(target.Wait().status, 0);
   Trace t = attach.Finish();
@@ -260,6 +266,27 @@ TEST(Cli, AttachTakesTheDescendantsAlreadyRunning) {
   ASSERT_EQ(t.status, 0) << t.err;
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{dir / "late"}) << t.err;
   EXPECT_GE(t.Events("exit").size(), 2u) << "the shell and its subshell end in the trace";
+}
+
+// A target that exits before fantrace has loaded (here: already a zombie
+// when attach starts) is never seen exiting by the kernel side: fantrace
+// must say so and stop, not wait for an exit that already happened.
+TEST(Cli, AttachToAProcessThatAlreadyExitedEnds) {
+  FANTRACE_REQUIRE_ROOT();
+  Process target({"/bin/true"});
+  const pid_t target_pid = target.pid();
+  std::string stat = "/proc/" + std::to_string(target_pid) + "/stat";
+  for (int i = 0; i < 500; ++i) {  // until it is a zombie (not reaped: Wait comes later)
+    std::string text = ReadFile(stat);
+    size_t close = text.rfind(')');
+    if (close != std::string::npos && text.compare(close, 3, ") Z") == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FantraceRun attach("attach", {std::to_string(target_pid)});
+  Trace t = attach.Finish(std::chrono::seconds(60));
+  EXPECT_EQ(t.status, 2) << t.err;
+  EXPECT_NE(t.err.find("exited before it could be traced"), std::string::npos) << t.err;
+  EXPECT_EQ(target.Wait().status, 0);
 }
 
 }  // namespace

@@ -67,6 +67,8 @@ class FantraceRun {
   FantraceRun(std::string_view verb, const std::vector<std::string>& args);
   // Waits for fantrace to exit, then reads and parses FILE.
   Trace Finish(std::chrono::seconds timeout = kRunTimeout);
+  // FILE: fantrace creates it once its programs are loaded and attached.
+  const std::string& output_path() const { return output_path_; }
 
  private:
   TempDir output_dir_;
