@@ -259,7 +259,12 @@ TEST(Cli, AttachTakesTheDescendantsAlreadyRunning) {
                   "(while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo x > '" + out + "') & wait"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the subshell is running
   FantraceRun attach("attach", {std::to_string(target.pid())});
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // attached
+  // The output file appears once the programs are loaded; the walk of the
+  // descendants follows at once.
+  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
+  while (!std::filesystem::exists(attach.output_path()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   WriteFile(go, "");
   ASSERT_EQ(target.Wait().status, 0);
   Trace t = attach.Finish();
