@@ -57,13 +57,15 @@ const volatile __u32 cfg_n_comm = 0;
 const volatile char cfg_comm[FT_COMM_MAX][FT_COMM_LEN] = {};
 
 /* ---- state shared with userspace through the mmapped .bss */
-struct ft_counters counters = {};
-__s64 live_procs = 0;          /* processes of the tree still running */
+struct ft_counters counters[FT_SESSION_MAX] = {};
+__s64 live_procs[FT_SESSION_MAX] = {};  /* processes of each tree still running */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
 __u64 next_open_id = 0;        /* ids pairing a close with its open */
 
 struct ft_proc {
 	__u64 start_time;
+	__u32 session;                   /* its tree's slot, inherited on fork */
+	__u32 pad;
 };
 
 struct {
@@ -76,7 +78,7 @@ struct {
 struct ft_pending {
 	__u64 args[5];
 	__u32 nr;                        /* which syscall (enum pending_nr) */
-	__u32 pad;
+	__u32 session;                   /* the caller's session slot */
 };
 
 struct {
@@ -116,6 +118,8 @@ struct ft_merge_key {
 	__u64 generation;
 	__u32 type;
 	__u32 flags;
+	__u32 session;                   /* never merged across sessions */
+	__u32 pad;
 };
 
 struct {
@@ -150,6 +154,10 @@ struct ft_scratch {
 	char data[FT_DATA_SIZE];
 	char pathbuf[FT_PATHBUF_SIZE];
 	__u32 used;                      /* bytes of data[] in use */
+	/* The session slot of the traced process this program runs for, set
+	 * by the membership lookup every handler starts with (tgid_traced). A
+	 * program runs to its end on its CPU, so it holds for the whole run. */
+	__u32 session;
 };
 
 struct {
@@ -170,12 +178,28 @@ static __always_inline void count(__u64 *counter)
 	__sync_fetch_and_add(counter, 1);
 }
 
+#define FT_SESSION_MASK (FT_SESSION_MAX - 1)
+
+static __always_inline __u32 current_session(void)
+{
+	struct ft_scratch *s = get_scratch();
+	return s ? (s->session & FT_SESSION_MASK) : 0;
+}
+
+/* The counters of the session being served. */
+static __always_inline struct ft_counters *session_counters(void)
+{
+	return &counters[current_session()];
+}
+
+#define COUNT(field) count(&session_counters()->field)
+
 /* A slot that could not be read (a faulting user page) is left empty and
  * marked cut, so the reader never takes the rest for the whole path. */
 static __always_inline void slot_unreadable(struct ft_scratch *s, __u32 slot)
 {
 	s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
-	count(&counters.path_truncated);
+	COUNT(path_truncated);
 }
 
 #endif

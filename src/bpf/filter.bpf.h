@@ -57,7 +57,7 @@ static __noinline bool path_allowed(struct ft_scratch *s)
 	}
 	return true;
 drop:
-	count(&counters.filtered_path);
+	COUNT(filtered_path);
 	return false;
 }
 
@@ -72,7 +72,7 @@ static __always_inline bool fs_excluded(struct inode *inode)
 		if (i >= cfg_n_fs_magic)
 			break;
 		if (cfg_fs_magic[i] == magic) {
-			count(&counters.filtered_fs);
+			COUNT(filtered_fs);
 			return true;
 		}
 	}
@@ -91,7 +91,7 @@ static __always_inline bool comm_excluded(void)
 			break;
 		const volatile __u64 *want = (const volatile __u64 *)cfg_comm[i];
 		if (want[0] == comm[0] && want[1] == comm[1]) {
-			count(&counters.filtered_comm);
+			COUNT(filtered_comm);
 			return true;
 		}
 	}
