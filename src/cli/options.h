@@ -26,6 +26,7 @@ struct Options {
   bool no_summary = false;
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
+  bool daemon = false;                 // --daemon: through fantraced even as root
   TraceOptions trace;
 };
 
