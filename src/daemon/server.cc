@@ -178,10 +178,9 @@ void Server::ReportAndEnd(const std::vector<int>& ended) {
   for (int s : ended) {
     Client& c = *owner_[s];
     TraceCounters counters = engine_.Counters(s);
+    c.dropped += counters.lost - c.kernel_lost_reported;  // the last loss goes out before the end
     counters.lost += c.dropped_total;
     c.end = CountersToJson(counters);
-    c.kernel_lost_reported = engine_.Counters(s).lost;  // the end carries the total
-    c.dropped = 0;
     slots_[s] = Slot::kFree;
     owner_[s] = nullptr;
     c.slot = -1;
@@ -190,18 +189,18 @@ void Server::ReportAndEnd(const std::vector<int>& ended) {
   for (auto& cp : clients_) {
     Client& c = *cp;
     if (c.fd < 0) continue;
-    // Control messages too wait for room, so a client that never reads
-    // holds at most the queue bound.
     if (c.slot > 0) {
       uint64_t kernel_lost = engine_.Counters(c.slot).lost;
-      uint64_t lost = kernel_lost - c.kernel_lost_reported + c.dropped;
-      if (lost > 0 && Queued(c) + 16 <= kClientQueueBytes) {
-        AppendFrame(c.out, FrameKind::kLost, std::string_view(reinterpret_cast<const char*>(&lost), sizeof(lost)));
-        c.kernel_lost_reported = kernel_lost;
-        c.dropped = 0;
-      }
+      c.dropped += kernel_lost - c.kernel_lost_reported;
+      c.kernel_lost_reported = kernel_lost;
     }
-    if (!c.end.empty() && Queued(c) + c.end.size() + 5 <= kClientQueueBytes) {
+    // Control messages too wait for room, so a client that never reads
+    // holds at most the queue bound.
+    if (c.dropped > 0 && Queued(c) + 16 <= kClientQueueBytes) {
+      AppendFrame(c.out, FrameKind::kLost, std::string_view(reinterpret_cast<const char*>(&c.dropped), sizeof(c.dropped)));
+      c.dropped = 0;
+    }
+    if (!c.end.empty() && c.dropped == 0 && Queued(c) + c.end.size() + 5 <= kClientQueueBytes) {
       AppendFrame(c.out, FrameKind::kEnd, c.end);
       c.end.clear();
       c.closing = true;

@@ -41,8 +41,8 @@ class Server {
     int slot = -1;              // its session, once it has one
     bool asked = false;         // one request per connection
     bool closing = false;       // close once `out` is written
-    uint64_t dropped = 0;       // records dropped for a full queue, not yet reported
-    uint64_t dropped_total = 0;
+    uint64_t dropped = 0;       // records lost (kernel, or a full queue), not yet reported
+    uint64_t dropped_total = 0; // records dropped for a full queue
     uint64_t kernel_lost_reported = 0;
     std::string end;            // the kEnd payload, when the tree ended
     long closing_since_ms = 0;
