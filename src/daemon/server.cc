@@ -19,8 +19,12 @@ namespace fantrace::daemon {
 namespace {
 
 constexpr int kPollMs = 50;
-// A client whose trace ended but who reads nothing is closed after this.
+// A client whose trace ended but who reads nothing is closed after this,
+// and so is one that sends no request: idle connections hold no fds.
 constexpr long kClosingGraceMs = 10'000;
+constexpr long kRequestTimeoutMs = 10'000;
+// Connections served at once; more are closed at once.
+constexpr size_t kMaxClients = 256;
 
 long NowMs() {
   timespec now{};
@@ -64,6 +68,7 @@ void Server::Run(volatile int* stop) {
       if (c->fd >= 0 && Queued(*c)) WriteTo(*c);
       if (c->fd >= 0 && c->closing && (!Queued(*c) || now - c->closing_since_ms > kClosingGraceMs))
         Disconnect(*c);
+      if (c->fd >= 0 && !c->asked && now - c->connected_ms > kRequestTimeoutMs) Disconnect(*c);
     }
     clients_.erase(std::remove_if(clients_.begin(), clients_.end(), [](auto& c) { return c->fd < 0; }),
                    clients_.end());
@@ -74,6 +79,10 @@ void Server::Accept() {
   while (true) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
+    if (clients_.size() >= kMaxClients) {
+      close(fd);
+      continue;
+    }
     ucred cred{};
     socklen_t len = sizeof(cred);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
@@ -84,6 +93,7 @@ void Server::Accept() {
     c->fd = fd;
     c->uid = cred.uid;
     c->pid = cred.pid;
+    c->connected_ms = NowMs();
     clients_.push_back(std::move(c));
   }
 }

@@ -46,6 +46,7 @@ class Server {
     uint64_t kernel_lost_reported = 0;
     std::string end;            // the kEnd payload, when the tree ended
     long closing_since_ms = 0;
+    long connected_ms = 0;
   };
   enum class Slot { kFree, kActive, kDraining };
 

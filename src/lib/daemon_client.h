@@ -47,7 +47,6 @@ class DaemonClient {
   int fd_;
   RecordReader reader_;
   FrameReader frames_{kMaxFrame};
-  std::optional<Frame> held_;  // a frame read before a sink was given
   bool ended_ = false;
   bool eof_ = false;
   uint64_t lost_seen_ = 0;

@@ -51,6 +51,17 @@ bool Connects(const std::string& path) {
   return ok;
 }
 
+// Waits until setpriv has become the user's program in process pid.
+void WaitUntilExecdAs(pid_t pid, uid_t uid) {
+  std::string proc = "/proc/" + std::to_string(pid);
+  for (int i = 0; i < 250; ++i) {
+    struct stat st {};
+    if (stat(proc.c_str(), &st) == 0 && st.st_uid == uid && ReadFile(proc + "/comm") != "setpriv\n") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "process " << pid << " never ran as uid " << uid;
+}
+
 class Daemon : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -138,6 +149,7 @@ TEST_F(Daemon, AttachToOwnProcessIsServed) {
   std::string out = dir / "late";
   Process target({"setpriv", std::string("--reuid=") + kUser, std::string("--regid=") + kUser, "--init-groups",
                   "/bin/sh", "-c", "sleep 1; echo x > " + out});
+  WaitUntilExecdAs(target.pid(), user_.uid);
   std::vector<std::string> args = {"attach"};
   args.insert(args.end(), kJsonl.begin(), kJsonl.end());
   args.push_back(std::to_string(target.pid()));
@@ -156,7 +168,7 @@ TEST_F(Daemon, AttachToRootProcessIsRefused) {
 TEST_F(Daemon, AttachToAnotherUsersProcessIsRefused) {
   Process theirs({"setpriv", std::string("--reuid=") + kOtherUser, std::string("--regid=") + kOtherUser,
                   "--init-groups", "sleep", "30"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // setpriv has dropped to the user
+  WaitUntilExecdAs(theirs.pid(), other_.uid);
   ProcessResult r = RunUntraced(As(kUser, {"attach", std::to_string(theirs.pid())}));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("belongs to another user"), std::string::npos) << r.err;
