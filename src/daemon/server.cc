@@ -147,9 +147,14 @@ void Server::HandleRequest(Client& c, const std::string& payload) {
     Log(fmt::format("refused uid {} tracing {}: {}", c.uid, pid, st.error().message));
     return Reply(c, false, st.error().message);
   }
+  // Round robin: a slot just freed is the last one taken again, so a
+  // handler that was still running for its old session when it ended has
+  // long finished by then.
   int slot = 0;
-  for (int s = 1; s < FT_SESSION_MAX && !slot; ++s)
+  for (int i = 0; i < FT_SESSION_MAX - 1 && !slot; ++i) {
+    int s = 1 + (last_slot_ + i) % (FT_SESSION_MAX - 1);
     if (slots_[s] == Slot::kFree) slot = s;
+  }
   if (!slot)
     return Reply(c, false, fmt::format("fantraced serves at most {} traces at once: try again later",
                                        FT_SESSION_MAX - 1));
@@ -162,6 +167,7 @@ void Server::HandleRequest(Client& c, const std::string& payload) {
                              }();
   if (!added) return Reply(c, false, added.error().message);
   slots_[slot] = Slot::kActive;
+  last_slot_ = slot;
   owner_[slot] = &c;
   c.slot = slot;
   Log(fmt::format("session {}: uid {} traces {} ({} processes)", slot, c.uid, pid, *added));

@@ -66,6 +66,7 @@ class Server {
   std::vector<std::unique_ptr<Client>> clients_;
   std::array<Slot, FT_SESSION_MAX> slots_{};
   std::array<Client*, FT_SESSION_MAX> owner_{};
+  int last_slot_ = 0;  // the slot taken last
 };
 
 }  // namespace fantrace::daemon
