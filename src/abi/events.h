@@ -104,6 +104,17 @@ _Static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size")
  * The in-process tracer uses slot 0 only. */
 #define FT_SESSION_MAX 64
 
+/* The options fantraced sets per session slot (written by userspace into
+ * the .bss before the session's first root is added; the in-process
+ * tracer sets them as const volatile instead, which the verifier prunes). */
+struct ft_session_cfg {
+	__u32 event_mask;    /* bit (1 << ft_type) */
+	__u8 merge;
+	__u8 regular_only;
+	__u8 only_written;
+	__u8 pad;
+};
+
 /* Counters the BPF side keeps in its .bss per session slot (read by
  * userspace). */
 struct ft_counters {

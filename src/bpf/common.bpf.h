@@ -55,10 +55,14 @@ const volatile __u32 cfg_n_fs_magic = 0;
 const volatile __u64 cfg_fs_magic[FT_FS_MAGIC_MAX] = {};
 const volatile __u32 cfg_n_comm = 0;
 const volatile char cfg_comm[FT_COMM_MAX][FT_COMM_LEN] = {};
+/* fantraced: the event mask, merging, regular-only and only-written come
+ * from session_cfg[slot] instead of the four above */
+const volatile bool cfg_per_session = false;
 
 /* ---- state shared with userspace through the mmapped .bss */
 struct ft_counters counters[FT_SESSION_MAX] = {};
 __s64 live_procs[FT_SESSION_MAX] = {};  /* processes of each tree still running */
+struct ft_session_cfg session_cfg[FT_SESSION_MAX] = {};  /* with cfg_per_session */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
 __u64 next_open_id = 0;        /* ids pairing a close with its open */
 
@@ -193,6 +197,28 @@ static __always_inline struct ft_counters *session_counters(void)
 }
 
 #define COUNT(field) count(&session_counters()->field)
+
+/* The options of the session being served: per session in fantraced,
+ * constants (pruned by the verifier) in process. */
+static __always_inline __u32 opt_event_mask(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].event_mask : cfg_event_mask;
+}
+
+static __always_inline bool opt_merge(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].merge : cfg_merge;
+}
+
+static __always_inline bool opt_regular_only(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].regular_only : cfg_regular_only;
+}
+
+static __always_inline bool opt_only_written(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].only_written : cfg_only_written;
+}
 
 /* A slot that could not be read (a faulting user page) is left empty and
  * marked cut, so the reader never takes the rest for the whole path. */

@@ -11,7 +11,7 @@
 
 static __always_inline bool kind_enabled(__u32 type)
 {
-	if (cfg_event_mask & (1u << type))
+	if (opt_event_mask() & (1u << type))
 		return true;
 	COUNT(filtered);
 	return false;
@@ -38,7 +38,7 @@ static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
 {
 	/* a creation is the first of its kind: nothing to merge it into, and
 	 * keeping it would only push older keys out of the LRU */
-	if (!cfg_merge || (key->flags & FT_F_CREATED))
+	if (!opt_merge() || (key->flags & FT_F_CREATED))
 		return false;
 	__u8 one = 1;
 	if (bpf_map_lookup_elem(&merged, key)) {
@@ -51,7 +51,7 @@ static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
 
 static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
 {
-	if (!cfg_merge)
+	if (!opt_merge())
 		return false;
 	struct ft_merge_key key = merge_key_of(type, v, flags);
 	return merge_key_seen(&key);

@@ -114,7 +114,7 @@ __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 f
 		return 0;
 	if (!kind_enabled(type))
 		return 0;
-	if (cfg_only_written && (type == FT_OPEN || type == FT_CLOSE) &&
+	if (opt_only_written() && (type == FT_OPEN || type == FT_CLOSE) &&
 	    !(flags & (FT_F_WRITE | FT_F_WRITTEN))) {
 		COUNT(filtered_unwritten);
 		return 0;
@@ -315,7 +315,7 @@ static __always_inline int on_open_exit(long ret)
 	__u64 key = (__u64)file;
 	if (!regular) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
-		if (cfg_regular_only)
+		if (opt_regular_only())
 			return 0;
 	}
 

@@ -28,13 +28,14 @@ class LocalBackend : public TraceBackend {
 
 class DaemonBackend : public TraceBackend {
  public:
-  explicit DaemonBackend(std::unique_ptr<DaemonClient> client) : client_(std::move(client)) {}
+  DaemonBackend(std::unique_ptr<DaemonClient> client, TraceOptions options)
+      : client_(std::move(client)), options_(std::move(options)) {}
   Status AddRoot(pid_t pid) override {
-    Result<int> added = client_->Trace(pid, false);
+    Result<int> added = client_->Trace(pid, false, options_);
     if (!added) return added.error();
     return Ok{};
   }
-  Result<int> AddTree(pid_t pid) override { return client_->Trace(pid, true); }
+  Result<int> AddTree(pid_t pid) override { return client_->Trace(pid, true, options_); }
   Status Poll(int timeout_ms, const EventSink& sink) override { return client_->Poll(timeout_ms, sink); }
   Status Drain(const EventSink& sink) override { return client_->Drain(sink); }
   bool TreeEnded() const override { return client_->TreeEnded(); }
@@ -44,20 +45,18 @@ class DaemonBackend : public TraceBackend {
 
  private:
   std::unique_ptr<DaemonClient> client_;
+  TraceOptions options_;
 };
 
-// The kernel-side options fantraced does not take per session yet (one
-// engine, one configuration for all sessions; docs/design.md).
+// The kernel-side options fantraced does not take per session yet (it
+// takes --events, --no-merge, --all-files and --only-written; the others
+// are one configuration for all sessions: docs/design.md).
 Status CheckDaemonOptions(const Options& o) {
   const TraceOptions defaults;
   const TraceOptions& t = o.trace;
   const char* option = nullptr;
-  if (t.event_mask != defaults.event_mask) option = "--events";
-  else if (t.merge != defaults.merge) option = "--no-merge";
-  else if (t.regular_only != defaults.regular_only) option = "--all-files";
-  else if (!t.include.empty()) option = "--include";
+  if (!t.include.empty()) option = "--include";
   else if (!t.exclude.empty()) option = "--exclude";
-  else if (t.only_written) option = "--only-written";
   else if (t.exclude_fs != defaults.exclude_fs) option = "--exclude-fs";
   else if (!t.exclude_comm.empty()) option = "--exclude-comm";
   else if (!t.filter_bpf.empty()) option = "--filter-bpf";
@@ -80,7 +79,7 @@ Result<std::unique_ptr<TraceBackend>> OpenBackend(const Options& options, const 
   if (Status st = CheckDaemonOptions(options); !st) return st.error();
   Result<std::unique_ptr<DaemonClient>> client = DaemonClient::Connect(DaemonSocketPath(), {}, {});
   if (!client) return client.error();
-  return std::unique_ptr<TraceBackend>(new DaemonBackend(std::move(*client)));
+  return std::unique_ptr<TraceBackend>(new DaemonBackend(std::move(*client), trace));
 }
 
 }  // namespace fantrace::cli

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
 
   fantrace::TraceOptions options;
   options.buffer_size = 64ull << 20;  // shared by every session
+  options.per_session = true;
   fantrace::Result<std::unique_ptr<fantrace::Tracer>> engine = fantrace::Tracer::Open(options);
   if (!engine) return Fail(engine.error().message);
   fantrace::Result<int> listen_fd = Listen(socket_path);

@@ -121,7 +121,11 @@ void Server::ReadFrom(Client& c) {
       continue;
     }
     c.asked = true;
-    HandleRequest(c, (*frame)->payload);
+    try {
+      HandleRequest(c, (*frame)->payload);
+    } catch (const std::exception& e) {  // a JSON type the checks missed: the request's fault
+      Reply(c, false, std::string("malformed request: ") + e.what());
+    }
   }
 }
 
@@ -137,12 +141,14 @@ void Server::Reply(Client& c, bool ok, const std::string& error, int session, in
 
 void Server::HandleRequest(Client& c, const std::string& payload) {
   nlohmann::json req = nlohmann::json::parse(payload, nullptr, false);
-  if (req.is_discarded() || !req.is_object() || req.value("op", std::string()) != "trace" ||
+  if (req.is_discarded() || !req.is_object() || !req.contains("op") || req["op"] != "trace" ||
       !req.contains("pid") || !req["pid"].is_number_integer() ||
       (req.contains("tree") && !req["tree"].is_boolean()))
-    return Reply(c, false, R"(malformed request: expected {"op":"trace","pid":N,"tree":false})");
+    return Reply(c, false, R"(malformed request: expected {"op":"trace","pid":N,"tree":false,"options":{...}})");
   pid_t pid = req["pid"].get<pid_t>();
   bool tree = req.value("tree", false);
+  Result<TraceOptions> options = SessionOptionsFromJson(req.contains("options") ? req["options"] : nlohmann::json());
+  if (!options) return Reply(c, false, "malformed request: " + options.error().message);
   if (Status st = MayTrace(c.uid, pid); !st) {
     Log(fmt::format("refused uid {} tracing {}: {}", c.uid, pid, st.error().message));
     return Reply(c, false, st.error().message);
@@ -159,6 +165,7 @@ void Server::HandleRequest(Client& c, const std::string& payload) {
     return Reply(c, false, fmt::format("fantraced serves at most {} traces at once: try again later",
                                        FT_SESSION_MAX - 1));
   engine_.ResetSession(slot);
+  engine_.SetSessionOptions(slot, *options);
   uid_t uid = c.uid;
   Result<int> added = tree ? engine_.AddTree(pid, slot, [uid](pid_t p) { return bool(MayTrace(uid, p)); })
                            : [&]() -> Result<int> {

@@ -56,8 +56,11 @@ Status DaemonClient::ReadAvailable(bool block, int timeout_ms) {
   return Ok{};
 }
 
-Result<int> DaemonClient::Trace(pid_t pid, bool tree) {
-  nlohmann::json request = {{"op", "trace"}, {"pid", pid}, {"tree", tree}};
+Result<int> DaemonClient::Trace(pid_t pid, bool tree, const TraceOptions& options) {
+  nlohmann::json request = {{"op", "trace"},
+                            {"pid", pid},
+                            {"tree", tree},
+                            {"options", SessionOptionsToJson(options)}};
   std::string out;
   AppendFrame(out, FrameKind::kRequest, request.dump());
   if (send(fd_, out.data(), out.size(), MSG_NOSIGNAL) != ssize_t(out.size()))

@@ -27,10 +27,11 @@ class DaemonClient {
   DaemonClient(const DaemonClient&) = delete;
   DaemonClient& operator=(const DaemonClient&) = delete;
 
-  // Asks the daemon to trace pid (and, with tree, its descendants); the
-  // daemon refuses processes that are not the caller's. Returns how many
-  // processes were added.
-  Result<int> Trace(pid_t pid, bool tree);
+  // Asks the daemon to trace pid (and, with tree, its descendants), with
+  // the options it takes per session (event_mask, merge, regular_only,
+  // only_written); the daemon refuses processes that are not the
+  // caller's. Returns how many processes were added.
+  Result<int> Trace(pid_t pid, bool tree, const TraceOptions& options);
 
   // As Tracer::Poll and Tracer::Drain.
   Status Poll(int timeout_ms, const EventSink& sink);

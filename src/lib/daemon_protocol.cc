@@ -51,6 +51,29 @@ Result<std::optional<Frame>> FrameReader::Next() {
   return std::optional<Frame>(std::move(frame));
 }
 
+nlohmann::json SessionOptionsToJson(const TraceOptions& o) {
+  return {{"events", o.event_mask}, {"merge", o.merge}, {"regular_only", o.regular_only},
+          {"only_written", o.only_written}};
+}
+
+Result<TraceOptions> SessionOptionsFromJson(const nlohmann::json& j) {
+  TraceOptions o;
+  if (j.is_null()) return o;
+  if (!j.is_object()) return MakeError("options must be an object");
+  if (j.contains("events")) {
+    if (!j["events"].is_number_unsigned() || j["events"].get<uint64_t>() > UINT32_MAX)
+      return MakeError("options.events must be a 32-bit mask");
+    o.event_mask = j["events"].get<uint32_t>();
+  }
+  for (auto [key, field] : {std::pair{"merge", &o.merge}, std::pair{"regular_only", &o.regular_only},
+                            std::pair{"only_written", &o.only_written}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_boolean()) return MakeError(fmt::format("options.{} must be true or false", key));
+    *field = j[key].get<bool>();
+  }
+  return o;
+}
+
 std::string CountersToJson(const TraceCounters& c) {
   nlohmann::json j = {{"lost", c.lost},
                       {"merged", c.merged},

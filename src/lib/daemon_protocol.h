@@ -3,8 +3,11 @@
 // a 4-byte little-endian length, then that many bytes: one kind byte and the
 // payload.
 //
-//   client -> daemon  kRequest  JSON {"op":"trace","pid":N,"tree":false}
-//                               (tree: also the descendants pid has: attach)
+//   client -> daemon  kRequest  JSON {"op":"trace","pid":N,"tree":false,
+//                               "options":{"events":MASK,"merge":true,
+//                               "regular_only":true,"only_written":false}}
+//                               (tree: also the descendants pid has: attach;
+//                               options: each optional, these are defaults)
 //   daemon -> client  kReply    JSON {"ok":true,"session":S,"added":N} or
 //                               {"ok":false,"error":"what and what to do"}
 //                     kRecord   one raw record of the session (src/abi/events.h)
@@ -23,6 +26,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "fantrace/result.h"
 #include "fantrace/tracer.h"
@@ -60,6 +65,11 @@ class FrameReader {
   std::string buffer_;
   size_t start_ = 0;
 };
+
+// The options a session may set, as the request's "options", and back
+// (into the defaults); an error names a member of the wrong type.
+nlohmann::json SessionOptionsToJson(const TraceOptions& options);
+Result<TraceOptions> SessionOptionsFromJson(const nlohmann::json& json);
 
 // Counters as the kEnd payload, and back.
 std::string CountersToJson(const TraceCounters& counters);

@@ -193,6 +193,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_include = options.include.size();
   skel->rodata->cfg_n_exclude = options.exclude.size();
   skel->rodata->cfg_only_written = options.only_written;
+  skel->rodata->cfg_per_session = options.per_session;
   skel->rodata->cfg_user_filters = impl->with_filters;
   SelectHandlers(skel, impl->with_filters);
   if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
@@ -348,6 +349,13 @@ void Tracer::ResetSession(uint32_t session) {
   if (session >= FT_SESSION_MAX) return;
   memset(&impl_->skel->bss->counters[session], 0, sizeof(ft_counters));
   __atomic_store_n(&impl_->skel->bss->live_procs[session], 0, __ATOMIC_SEQ_CST);
+}
+
+void Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) {
+  if (session >= FT_SESSION_MAX) return;
+  ft_session_cfg cfg{options.event_mask, options.merge, options.regular_only, options.only_written, 0};
+  impl_->skel->bss->session_cfg[session] = cfg;
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // visible before the session's first root
 }
 
 TraceCounters Tracer::Counters() const { return Counters(kInProcessSession); }

@@ -281,6 +281,10 @@ TEST_F(Daemon, MalformedRequestsGetAnErrorAndTheDaemonServesOn) {
   EXPECT_NE(huge.find("malformed request"), std::string::npos) << huge;
   std::string wrong_kind = Exchange(socket_, Frame(3, "a record from a client?"));
   EXPECT_NE(wrong_kind.find("malformed request"), std::string::npos) << wrong_kind;
+  std::string op_not_string = Exchange(socket_, Frame(1, R"({"op":5,"pid":1})"));
+  EXPECT_NE(op_not_string.find("malformed request"), std::string::npos) << op_not_string;
+  std::string bad_options = Exchange(socket_, Frame(1, R"({"op":"trace","pid":1,"options":{"merge":"no"}})"));
+  EXPECT_NE(bad_options.find("malformed request"), std::string::npos) << bad_options;
   Exchange(socket_, std::string(100000, '\0'));  // and a flood of zeros
   TempDir dir;
   GiveTo(dir, user_);
@@ -355,9 +359,39 @@ TEST_F(Daemon, WithoutTheDaemonAUserIsToldHowToStartIt) {
 }
 
 TEST_F(Daemon, OptionsTheDaemonCannotHonourAreRefused) {
-  ProcessResult r = RunUntraced(As(kUser, {"run", "--only-written", "--", "true"}));
+  ProcessResult r = RunUntraced(As(kUser, {"run", "--include", "/tmp", "--", "true"}));
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("--only-written is not available through fantraced"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--include is not available through fantraced"), std::string::npos) << r.err;
+}
+
+// --events and --only-written are per session: two users tracing at once
+// with different options each get what they asked for.
+TEST_F(Daemon, KernelOptionsArePerSession) {
+  TempDir mine, theirs;
+  GiveTo(mine, user_);
+  GiveTo(theirs, other_);
+  auto work = [](const TempDir& dir) {
+    return "for i in 0 1 2 3 4 5 6 7 8 9; do echo $i > " + dir.path() + "/f_$i; cat " + dir.path() +
+           "/f_$i > /dev/null; sleep 0.05; done";
+  };
+  auto with = [](std::vector<std::string> options, const std::string& script) {
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), kJsonl.begin(), kJsonl.end());
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "/bin/sh", "-c", script});
+    return args;
+  };
+  Process a(As(kUser, with({"--only-written"}, work(mine))));
+  Process b(As(kOtherUser, with({"--events", "exec,exit"}, work(theirs))));
+  Trace ta = Parse(a.Wait()), tb = Parse(b.Wait());
+  ASSERT_EQ(ta.status, 0) << ta.err;
+  ASSERT_EQ(tb.status, 0) << tb.err;
+  EXPECT_EQ(ta.ListedUnder("written", mine.path()), NumberedFiles(mine, "f_", 10));
+  for (const Json& open : ta.Events("open"))
+    EXPECT_NE(open["access"], "read") << "--only-written kept a read-only open: " << open.dump();
+  EXPECT_FALSE(ta.Events("exec").empty()) << "the other session's --events applied here";
+  EXPECT_TRUE(tb.Events("open").empty() && tb.Events("close").empty()) << tb.jsonl;
+  EXPECT_FALSE(tb.Events("exec").empty()) << tb.jsonl;
 }
 
 }  // namespace
