@@ -64,6 +64,24 @@ TEST(DaemonProtocol, CountersSurviveTheTrip) {
   EXPECT_FALSE(CountersFromJson("not json").ok());
 }
 
+TEST(DaemonProtocol, SessionOptionsSurviveTheTripAndBadTypesAreRefused) {
+  TraceOptions o;
+  o.event_mask = 0x30;
+  o.merge = false;
+  o.only_written = true;
+  Result<TraceOptions> back = SessionOptionsFromJson(SessionOptionsToJson(o));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->event_mask, 0x30u);
+  EXPECT_FALSE(back->merge);
+  EXPECT_TRUE(back->regular_only);
+  EXPECT_TRUE(back->only_written);
+  EXPECT_TRUE(SessionOptionsFromJson(nlohmann::json()).ok()) << "no options: the defaults";
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"merge":"no"})")).ok());
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"events":-1})")).ok());
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"events":4294967296})")).ok());
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse("[1]")).ok());
+}
+
 TEST(DaemonProtocol, SocketPathComesFromTheEnvironment) {
   setenv("FANTRACE_SOCKET", "/tmp/x.sock", 1);
   EXPECT_EQ(DaemonSocketPath(), "/tmp/x.sock");
