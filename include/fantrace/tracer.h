@@ -46,8 +46,8 @@ struct TraceOptions {
   std::vector<std::string> filter_bpf;
   std::vector<std::string> filter_args;
   std::string filter_cwd;  // the command's working directory, for ft_cwd
-  // fantraced: event_mask, merge, regular_only and only_written are set per
-  // session (SetSessionOptions) instead of once for the engine.
+  // fantraced: event_mask, merge, regular_only, only_written, include and
+  // exclude are set per session (SetSessionOptions), not once for the engine.
   bool per_session = false;
 };
 
@@ -124,9 +124,10 @@ class Tracer {
   int RemoveSession(uint32_t session);
   // Zeroes a free slot's counters before it serves a new session.
   void ResetSession(uint32_t session);
-  // Sets a session's event_mask, merge, regular_only and only_written
-  // (with TraceOptions::per_session), before its first root is added.
-  void SetSessionOptions(uint32_t session, const TraceOptions& options);
+  // Sets a session's event_mask, merge, regular_only, only_written and
+  // include/exclude prefixes (with TraceOptions::per_session), before its
+  // first root is added. Fails on prefixes Open would refuse.
+  Status SetSessionOptions(uint32_t session, const TraceOptions& options);
 
   // Ends the trace without making the caller wait for the kernel: removing
   // a syscall tracepoint waits for RCU grace periods (seconds for all of

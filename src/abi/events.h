@@ -112,7 +112,9 @@ struct ft_session_cfg {
 	__u8 merge;
 	__u8 regular_only;
 	__u8 only_written;
-	__u8 pad;
+	__u8 n_include;      /* --include prefixes, at the slot's base in the prefixes map */
+	__u8 n_exclude;      /* --exclude prefixes, FT_PREFIX_MAX after them */
+	__u8 pad[3];
 };
 
 /* Counters the BPF side keeps in its .bss per session slot (read by

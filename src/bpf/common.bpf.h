@@ -139,7 +139,9 @@ struct ft_prefix {
 	char bytes[FT_PREFIX_LEN];
 };
 
-/* entries [0, cfg_n_include) are include prefixes, then the excludes */
+/* entries [0, cfg_n_include) are include prefixes, then the excludes from
+ * FT_PREFIX_MAX; with cfg_per_session, one such block per session slot
+ * (userspace makes the map FT_SESSION_MAX blocks long) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2 * FT_PREFIX_MAX);
@@ -218,6 +220,22 @@ static __always_inline bool opt_regular_only(void)
 static __always_inline bool opt_only_written(void)
 {
 	return cfg_per_session ? session_cfg[current_session()].only_written : cfg_only_written;
+}
+
+static __always_inline __u32 opt_n_include(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].n_include : cfg_n_include;
+}
+
+static __always_inline __u32 opt_n_exclude(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].n_exclude : cfg_n_exclude;
+}
+
+/* The index of the session's first prefix in the prefixes map. */
+static __always_inline __u32 prefix_base(void)
+{
+	return cfg_per_session ? current_session() * 2 * FT_PREFIX_MAX : 0;
 }
 
 /* A slot that could not be read (a faulting user page) is left empty and

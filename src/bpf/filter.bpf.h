@@ -41,17 +41,18 @@ static long match_prefix(__u32 index, void *ctx)
 static __noinline bool path_allowed(struct ft_scratch *s)
 {
 	struct ft_prefix_match m = { .len = s->rec.slot_len[0] };
+	__u32 n_include = opt_n_include(), n_exclude = opt_n_exclude();
 
-	if (cfg_n_include) {
-		m.first = 0;
-		bpf_loop(cfg_n_include, match_prefix, &m, 0);
+	if (n_include) {
+		m.first = prefix_base();
+		bpf_loop(n_include, match_prefix, &m, 0);
 		if (!m.matched)
 			goto drop;
 	}
-	if (cfg_n_exclude) {
-		m.first = FT_PREFIX_MAX;
+	if (n_exclude) {
+		m.first = prefix_base() + FT_PREFIX_MAX;
 		m.matched = false;
-		bpf_loop(cfg_n_exclude, match_prefix, &m, 0);
+		bpf_loop(n_exclude, match_prefix, &m, 0);
 		if (m.matched)
 			goto drop;
 	}

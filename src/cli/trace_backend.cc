@@ -49,15 +49,14 @@ class DaemonBackend : public TraceBackend {
 };
 
 // The kernel-side options fantraced does not take per session yet (it
-// takes --events, --no-merge, --all-files and --only-written; the others
-// are one configuration for all sessions: docs/design.md).
+// takes --events, --no-merge, --all-files, --only-written, --include and
+// --exclude; the others are one configuration for all sessions:
+// docs/design.md).
 Status CheckDaemonOptions(const Options& o) {
   const TraceOptions defaults;
   const TraceOptions& t = o.trace;
   const char* option = nullptr;
-  if (!t.include.empty()) option = "--include";
-  else if (!t.exclude.empty()) option = "--exclude";
-  else if (t.exclude_fs != defaults.exclude_fs) option = "--exclude-fs";
+  if (t.exclude_fs != defaults.exclude_fs) option = "--exclude-fs";
   else if (!t.exclude_comm.empty()) option = "--exclude-comm";
   else if (!t.filter_bpf.empty()) option = "--filter-bpf";
   else if (!o.user.empty()) option = "--user";
@@ -77,7 +76,7 @@ Result<std::unique_ptr<TraceBackend>> OpenBackend(const Options& options, const 
     return std::unique_ptr<TraceBackend>(new LocalBackend(std::move(*tracer)));
   }
   if (Status st = CheckDaemonOptions(options); !st) return st.error();
-  Result<std::unique_ptr<DaemonClient>> client = DaemonClient::Connect(DaemonSocketPath(), {}, {});
+  Result<std::unique_ptr<DaemonClient>> client = DaemonClient::Connect(DaemonSocketPath(), trace.include, trace.exclude);
   if (!client) return client.error();
   return std::unique_ptr<TraceBackend>(new DaemonBackend(std::move(*client), trace));
 }

@@ -165,7 +165,7 @@ void Server::HandleRequest(Client& c, const std::string& payload) {
     return Reply(c, false, fmt::format("fantraced serves at most {} traces at once: try again later",
                                        FT_SESSION_MAX - 1));
   engine_.ResetSession(slot);
-  engine_.SetSessionOptions(slot, *options);
+  if (Status st = engine_.SetSessionOptions(slot, *options); !st) return Reply(c, false, st.error().message);
   uid_t uid = c.uid;
   Result<int> added = tree ? engine_.AddTree(pid, slot, [uid](pid_t p) { return bool(MayTrace(uid, p)); })
                            : [&]() -> Result<int> {

@@ -53,7 +53,7 @@ Result<std::optional<Frame>> FrameReader::Next() {
 
 nlohmann::json SessionOptionsToJson(const TraceOptions& o) {
   return {{"events", o.event_mask}, {"merge", o.merge}, {"regular_only", o.regular_only},
-          {"only_written", o.only_written}};
+          {"only_written", o.only_written}, {"include", o.include}, {"exclude", o.exclude}};
 }
 
 Result<TraceOptions> SessionOptionsFromJson(const nlohmann::json& j) {
@@ -70,6 +70,15 @@ Result<TraceOptions> SessionOptionsFromJson(const nlohmann::json& j) {
     if (!j.contains(key)) continue;
     if (!j[key].is_boolean()) return MakeError(fmt::format("options.{} must be true or false", key));
     *field = j[key].get<bool>();
+  }
+  for (auto [key, list] : {std::pair{"include", &o.include}, std::pair{"exclude", &o.exclude}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_array() || j[key].size() > 16)
+      return MakeError(fmt::format("options.{} must be a list of at most 16 paths", key));
+    for (const nlohmann::json& p : j[key]) {
+      if (!p.is_string()) return MakeError(fmt::format("options.{} must be a list of paths", key));
+      list->push_back(p.get<std::string>());
+    }
   }
   return o;
 }

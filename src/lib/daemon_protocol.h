@@ -5,7 +5,8 @@
 //
 //   client -> daemon  kRequest  JSON {"op":"trace","pid":N,"tree":false,
 //                               "options":{"events":MASK,"merge":true,
-//                               "regular_only":true,"only_written":false}}
+//                               "regular_only":true,"only_written":false,
+//                               "include":[],"exclude":[]}}
 //                               (tree: also the descendants pid has: attach;
 //                               options: each optional, these are defaults)
 //   daemon -> client  kReply    JSON {"ok":true,"session":S,"added":N} or

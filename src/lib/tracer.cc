@@ -91,6 +91,31 @@ std::string NormalizePrefix(std::string prefix) {
   return prefix;
 }
 
+Status CheckPrefixes(const TraceOptions& options) {
+  if (options.include.size() > kPrefixMax || options.exclude.size() > kPrefixMax)
+    return MakeError(fmt::format("at most {} --include and {} --exclude prefixes", kPrefixMax, kPrefixMax));
+  for (const auto* list : {&options.include, &options.exclude})
+    for (const std::string& p : *list)
+      if (p.empty() || p[0] != '/' || p.size() >= kPrefixLen)
+        return MakeError(fmt::format(
+            "path prefix '{}' must be absolute and shorter than {} bytes", p, kPrefixLen));
+  return Ok{};
+}
+
+// Stores list at entries [first, first + list.size()) of the prefixes map.
+Status PutPrefixes(int prefix_fd, const std::vector<std::string>& list, uint32_t first) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    PrefixEntry entry{};
+    std::string p = NormalizePrefix(list[i]);
+    entry.len = p.size();
+    memcpy(entry.bytes, p.data(), p.size());
+    uint32_t key = first + i;
+    if (bpf_map_update_elem(prefix_fd, &key, &entry, BPF_ANY) != 0)
+      return MakeError(fmt::format("cannot store path prefix '{}': {}", p, strerror(errno)));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 class Tracer::Impl {
@@ -158,13 +183,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
     return MakeError(fmt::format(
         "--buffer-size {} is not a power of two of at least {} bytes",
         options.buffer_size, kMinBuffer));
-  if (options.include.size() > kPrefixMax || options.exclude.size() > kPrefixMax)
-    return MakeError(fmt::format("at most {} --include and {} --exclude prefixes", kPrefixMax, kPrefixMax));
-  for (const auto* list : {&options.include, &options.exclude})
-    for (const std::string& p : *list)
-      if (p.empty() || p[0] != '/' || p.size() >= kPrefixLen)
-        return MakeError(fmt::format(
-            "path prefix '{}' must be absolute and shorter than {} bytes", p, kPrefixLen));
+  if (Status st = CheckPrefixes(options); !st) return st.error();
 
   CaptureLibbpfLog();
   auto impl = std::make_unique<Impl>();
@@ -216,6 +235,9 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_comm = options.exclude_comm.size();
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
+  if (options.per_session)  // a block of prefixes per session slot
+    if (int err = bpf_map__set_max_entries(skel->maps.prefixes, FT_SESSION_MAX * 2 * kPrefixMax); err)
+      return LoadError("size", err);
 
   if (int err = fantrace_bpf__load(skel); err) return LoadError("load", err);
   if (impl->with_filters) {
@@ -223,20 +245,8 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   }
 
   int prefix_fd = bpf_map__fd(skel->maps.prefixes);
-  auto put_prefixes = [&](const std::vector<std::string>& list, uint32_t first) -> Status {
-    for (size_t i = 0; i < list.size(); ++i) {
-      PrefixEntry entry{};
-      std::string p = NormalizePrefix(list[i]);
-      entry.len = p.size();
-      memcpy(entry.bytes, p.data(), p.size());
-      uint32_t key = first + i;
-      if (bpf_map_update_elem(prefix_fd, &key, &entry, BPF_ANY) != 0)
-        return MakeError(fmt::format("cannot store path prefix '{}': {}", p, strerror(errno)));
-    }
-    return Ok{};
-  };
-  if (Status st = put_prefixes(options.include, 0); !st) return st.error();
-  if (Status st = put_prefixes(options.exclude, kPrefixMax); !st) return st.error();
+  if (Status st = PutPrefixes(prefix_fd, options.include, 0); !st) return st.error();
+  if (Status st = PutPrefixes(prefix_fd, options.exclude, kPrefixMax); !st) return st.error();
 
   if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
   if (Status st = AttachFamilies(skel, impl->with_filters, impl->family_links); !st) return st.error();
@@ -351,11 +361,23 @@ void Tracer::ResetSession(uint32_t session) {
   __atomic_store_n(&impl_->skel->bss->live_procs[session], 0, __ATOMIC_SEQ_CST);
 }
 
-void Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) {
-  if (session >= FT_SESSION_MAX) return;
-  ft_session_cfg cfg{options.event_mask, options.merge, options.regular_only, options.only_written, 0};
+Status Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) {
+  if (session >= FT_SESSION_MAX) return MakeError(fmt::format("no session slot {}", session));
+  if (Status st = CheckPrefixes(options); !st) return st;
+  int prefix_fd = bpf_map__fd(impl_->skel->maps.prefixes);
+  uint32_t base = session * 2 * kPrefixMax;
+  if (Status st = PutPrefixes(prefix_fd, options.include, base); !st) return st;
+  if (Status st = PutPrefixes(prefix_fd, options.exclude, base + kPrefixMax); !st) return st;
+  ft_session_cfg cfg{};
+  cfg.event_mask = options.event_mask;
+  cfg.merge = options.merge;
+  cfg.regular_only = options.regular_only;
+  cfg.only_written = options.only_written;
+  cfg.n_include = options.include.size();
+  cfg.n_exclude = options.exclude.size();
   impl_->skel->bss->session_cfg[session] = cfg;
   __atomic_thread_fence(__ATOMIC_SEQ_CST);  // visible before the session's first root
+  return Ok{};
 }
 
 TraceCounters Tracer::Counters() const { return Counters(kInProcessSession); }

@@ -359,9 +359,46 @@ TEST_F(Daemon, WithoutTheDaemonAUserIsToldHowToStartIt) {
 }
 
 TEST_F(Daemon, OptionsTheDaemonCannotHonourAreRefused) {
-  ProcessResult r = RunUntraced(As(kUser, {"run", "--include", "/tmp", "--", "true"}));
+  ProcessResult r = RunUntraced(As(kUser, {"run", "--exclude-comm", "cat", "--", "true"}));
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("--include is not available through fantraced"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--exclude-comm is not available through fantraced"), std::string::npos) << r.err;
+}
+
+// --include and --exclude are per session too: the kernel keeps a block of
+// prefixes per session slot.
+TEST_F(Daemon, PathPrefixesArePerSession) {
+  TempDir mine, theirs;
+  GiveTo(mine, user_);
+  GiveTo(theirs, other_);
+  for (const TempDir* d : {&mine, &theirs}) {
+    std::filesystem::create_directory(*d / "keep");
+    std::filesystem::create_directory(*d / "skip");
+  }
+  for (const TempDir* d : {&mine, &theirs})
+    for (const char* sub : {"keep", "skip"})
+      ASSERT_EQ(chown((*d / sub).c_str(), d == &mine ? user_.uid : other_.uid, d == &mine ? user_.gid : other_.gid), 0);
+  auto work = [](const TempDir& d) {
+    return "for i in 0 1 2; do echo $i > " + d.path() + "/keep/f_$i; echo $i > " + d.path() + "/skip/f_$i; mv " +
+           d.path() + "/skip/f_$i " + d.path() + "/skip/g_$i; sleep 0.05; done";
+  };
+  auto with = [](std::vector<std::string> options, const std::string& script) {
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), kJsonl.begin(), kJsonl.end());
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "/bin/sh", "-c", script});
+    return args;
+  };
+  Process a(As(kUser, with({"--include", mine / "keep"}, work(mine))));
+  Process b(As(kOtherUser, with({"--exclude", theirs / "keep"}, work(theirs))));
+  Trace ta = Parse(a.Wait()), tb = Parse(b.Wait());
+  ASSERT_EQ(ta.status, 0) << ta.err;
+  ASSERT_EQ(tb.status, 0) << tb.err;
+  EXPECT_EQ(ta.ListedUnder("written", mine.path()),
+            (Paths{mine / "keep/f_0", mine / "keep/f_1", mine / "keep/f_2"}));
+  EXPECT_FALSE(ta.MentionsUnder(mine / "skip")) << ta.jsonl;
+  EXPECT_EQ(tb.ListedUnder("written", theirs.path()),
+            (Paths{theirs / "skip/g_0", theirs / "skip/g_1", theirs / "skip/g_2"}));
+  EXPECT_FALSE(tb.MentionsUnder(theirs / "keep")) << tb.jsonl;
 }
 
 // --events and --only-written are per session: two users tracing at once

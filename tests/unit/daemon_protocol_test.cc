@@ -80,6 +80,14 @@ TEST(DaemonProtocol, SessionOptionsSurviveTheTripAndBadTypesAreRefused) {
   EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"events":-1})")).ok());
   EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"events":4294967296})")).ok());
   EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse("[1]")).ok());
+  o.include = {"/a", "/b"};
+  o.exclude = {"/c"};
+  Result<TraceOptions> paths = SessionOptionsFromJson(SessionOptionsToJson(o));
+  ASSERT_TRUE(paths.ok());
+  EXPECT_EQ(paths->include, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_EQ(paths->exclude, (std::vector<std::string>{"/c"}));
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"include":"/a"})")).ok());
+  EXPECT_FALSE(SessionOptionsFromJson(nlohmann::json::parse(R"({"exclude":[1]})")).ok());
 }
 
 TEST(DaemonProtocol, SocketPathComesFromTheEnvironment) {
