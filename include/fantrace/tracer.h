@@ -4,7 +4,11 @@
 // kernel buffers events and the reader catches up in Poll().
 //
 // One Tracer per trace; each has its own maps, so concurrent traces never
-// see each other's events. Not thread-safe: call it from one thread.
+// see each other's events. The fantraced daemon uses one Tracer for many
+// traces instead: each is a session slot (1 .. FT_SESSION_MAX-1) whose
+// roots it adds with AddRoot(pid, slot), and it routes the raw records
+// (PollRaw) by the slot they carry. The in-process trace is slot 0.
+// Not thread-safe: call it from one thread.
 #pragma once
 
 #include <sys/types.h>
@@ -42,6 +46,9 @@ struct TraceOptions {
   std::vector<std::string> filter_bpf;
   std::vector<std::string> filter_args;
   std::string filter_cwd;  // the command's working directory, for ft_cwd
+  // fantraced: event_mask, merge, regular_only, only_written, include and
+  // exclude are set per session (SetSessionOptions), not once for the engine.
+  bool per_session = false;
 };
 
 // What the kernel side counted; see struct ft_counters.
@@ -63,6 +70,12 @@ struct TraceCounters {
 };
 
 using EventSink = std::function<Status(const Event&)>;
+// A raw ring-buffer record (struct ft_record and its slots), valid only
+// during the call.
+using RawRecordSink = std::function<void(const void* data, size_t size)>;
+
+// The session slot of the in-process trace.
+constexpr uint32_t kInProcessSession = 0;
 
 class Tracer {
  public:
@@ -73,13 +86,15 @@ class Tracer {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
-  // Makes `pid` (a process id) a root of the traced tree. Everything it
-  // starts from now on is traced too.
-  Status AddRoot(pid_t pid);
+  // Makes `pid` (a process id) a root of the traced tree of `session`.
+  // Everything it starts from now on is traced too, in the same session.
+  Status AddRoot(pid_t pid, uint32_t session = kInProcessSession);
 
   // Makes `pid` and the descendants it already has roots of the traced
-  // tree ("attach"); returns how many processes were added.
-  Result<int> AddTree(pid_t pid);
+  // tree ("attach"); returns how many processes were added. A descendant
+  // for which may_trace (if given) says false is left out, with its own.
+  Result<int> AddTree(pid_t pid, uint32_t session = kInProcessSession,
+                      const std::function<bool(pid_t)>& may_trace = {});
 
   // Waits up to timeout_ms for events and hands each one, decoded, to sink;
   // a growth of the kernel's lost counter is handed over as a kLost event.
@@ -93,6 +108,26 @@ class Tracer {
   bool TreeEnded() const;
 
   TraceCounters Counters() const;
+
+  // ---- many sessions in one engine (fantraced) ----
+  // The processes of a session still running.
+  int64_t LiveProcs(uint32_t session) const;
+  TraceCounters Counters(uint32_t session) const;
+  // Waits up to timeout_ms (0: not at all) and hands every buffered record,
+  // undecoded, to sink.
+  Status PollRaw(int timeout_ms, const RawRecordSink& sink);
+  // A descriptor that becomes readable when the ring buffer wakes its reader.
+  int ring_fd() const;
+  // Takes every process of the session out of the tree (its client went
+  // away); returns how many. A fork racing with it may add one more: call
+  // again until LiveProcs(session) is 0.
+  int RemoveSession(uint32_t session);
+  // Zeroes a free slot's counters before it serves a new session.
+  void ResetSession(uint32_t session);
+  // Sets a session's event_mask, merge, regular_only, only_written and
+  // include/exclude prefixes (with TraceOptions::per_session), before its
+  // first root is added. Fails on prefixes Open would refuse.
+  Status SetSessionOptions(uint32_t session, const TraceOptions& options);
 
   // Ends the trace without making the caller wait for the kernel: removing
   // a syscall tracepoint waits for RCU grace periods (seconds for all of

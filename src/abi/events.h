@@ -85,10 +85,12 @@ struct ft_record {
 	__u32 mtime_nsec;
 	__u32 mode;        /* i_mode */
 	__u16 slot_len[FT_SLOTS];
+	__u32 session;     /* the session slot of the traced tree (fantraced) */
+	__u32 reserved;
 	/* followed by the slot bytes */
 };
 
-#define FT_RECORD_SIZE 80
+#define FT_RECORD_SIZE 88
 
 #ifdef __cplusplus
 static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size");
@@ -96,7 +98,27 @@ static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size");
 _Static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size");
 #endif
 
-/* Counters the BPF side keeps in its .bss (read by userspace). */
+/* One loaded engine serves up to FT_SESSION_MAX traced trees at once
+ * (fantraced): each traced process belongs to a session slot, inherited on
+ * fork; records carry it, and counters and the live count are per slot.
+ * The in-process tracer uses slot 0 only. */
+#define FT_SESSION_MAX 64
+
+/* The options fantraced sets per session slot (written by userspace into
+ * the .bss before the session's first root is added; the in-process
+ * tracer sets them as const volatile instead, which the verifier prunes). */
+struct ft_session_cfg {
+	__u32 event_mask;    /* bit (1 << ft_type) */
+	__u8 merge;
+	__u8 regular_only;
+	__u8 only_written;
+	__u8 n_include;      /* --include prefixes, at the slot's base in the prefixes map */
+	__u8 n_exclude;      /* --exclude prefixes, FT_PREFIX_MAX after them */
+	__u8 pad[3];
+};
+
+/* Counters the BPF side keeps in its .bss per session slot (read by
+ * userspace). */
 struct ft_counters {
 	__u64 lost;          /* ring buffer reserve/output failures */
 	__u64 merged;        /* events merged away in the kernel */

@@ -55,15 +55,21 @@ const volatile __u32 cfg_n_fs_magic = 0;
 const volatile __u64 cfg_fs_magic[FT_FS_MAGIC_MAX] = {};
 const volatile __u32 cfg_n_comm = 0;
 const volatile char cfg_comm[FT_COMM_MAX][FT_COMM_LEN] = {};
+/* fantraced: the event mask, merging, regular-only and only-written come
+ * from session_cfg[slot] instead of the four above */
+const volatile bool cfg_per_session = false;
 
 /* ---- state shared with userspace through the mmapped .bss */
-struct ft_counters counters = {};
-__s64 live_procs = 0;          /* processes of the tree still running */
+struct ft_counters counters[FT_SESSION_MAX] = {};
+__s64 live_procs[FT_SESSION_MAX] = {};  /* processes of each tree still running */
+struct ft_session_cfg session_cfg[FT_SESSION_MAX] = {};  /* with cfg_per_session */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
 __u64 next_open_id = 0;        /* ids pairing a close with its open */
 
 struct ft_proc {
 	__u64 start_time;
+	__u32 session;                   /* its tree's slot, inherited on fork */
+	__u32 pad;
 };
 
 struct {
@@ -76,7 +82,7 @@ struct {
 struct ft_pending {
 	__u64 args[5];
 	__u32 nr;                        /* which syscall (enum pending_nr) */
-	__u32 pad;
+	__u32 session;                   /* the caller's session slot */
 };
 
 struct {
@@ -117,6 +123,8 @@ struct ft_merge_key {
 	__u64 generation;
 	__u32 type;
 	__u32 flags;
+	__u32 session;                   /* never merged across sessions */
+	__u32 pad;
 };
 
 struct {
@@ -132,7 +140,9 @@ struct ft_prefix {
 	char bytes[FT_PREFIX_LEN];
 };
 
-/* entries [0, cfg_n_include) are include prefixes, then the excludes */
+/* entries [0, cfg_n_include) are include prefixes, then the excludes from
+ * FT_PREFIX_MAX; with cfg_per_session, one such block per session slot
+ * (userspace makes the map FT_SESSION_MAX blocks long) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2 * FT_PREFIX_MAX);
@@ -151,6 +161,10 @@ struct ft_scratch {
 	char data[FT_DATA_SIZE];
 	char pathbuf[FT_PATHBUF_SIZE];
 	__u32 used;                      /* bytes of data[] in use */
+	/* The session slot of the traced process this program runs for, set
+	 * by the membership lookup every handler starts with (tgid_traced). A
+	 * program runs to its end on its CPU, so it holds for the whole run. */
+	__u32 session;
 };
 
 struct {
@@ -171,12 +185,66 @@ static __always_inline void count(__u64 *counter)
 	__sync_fetch_and_add(counter, 1);
 }
 
+#define FT_SESSION_MASK (FT_SESSION_MAX - 1)
+
+static __always_inline __u32 current_session(void)
+{
+	struct ft_scratch *s = get_scratch();
+	return s ? (s->session & FT_SESSION_MASK) : 0;
+}
+
+/* The counters of the session being served. */
+static __always_inline struct ft_counters *session_counters(void)
+{
+	return &counters[current_session()];
+}
+
+#define COUNT(field) count(&session_counters()->field)
+
+/* The options of the session being served: per session in fantraced,
+ * constants (pruned by the verifier) in process. */
+static __always_inline __u32 opt_event_mask(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].event_mask : cfg_event_mask;
+}
+
+static __always_inline bool opt_merge(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].merge : cfg_merge;
+}
+
+static __always_inline bool opt_regular_only(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].regular_only : cfg_regular_only;
+}
+
+static __always_inline bool opt_only_written(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].only_written : cfg_only_written;
+}
+
+static __always_inline __u32 opt_n_include(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].n_include : cfg_n_include;
+}
+
+static __always_inline __u32 opt_n_exclude(void)
+{
+	return cfg_per_session ? session_cfg[current_session()].n_exclude : cfg_n_exclude;
+}
+
+/* The index of the session's first prefix in the prefixes map. */
+static __always_inline __u32 prefix_base(void)
+{
+	return cfg_per_session ? current_session() * 2 * FT_PREFIX_MAX : 0;
+}
+
 /* A slot that could not be read (a faulting user page) is left empty and
  * marked cut, so the reader never takes the rest for the whole path. */
 static __always_inline void slot_unreadable(struct ft_scratch *s, __u32 slot)
 {
 	s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
-	count(&counters.path_truncated);
+	COUNT(path_truncated);
 }
 
 #endif

@@ -11,9 +11,9 @@
 
 static __always_inline bool kind_enabled(__u32 type)
 {
-	if (cfg_event_mask & (1u << type))
+	if (opt_event_mask() & (1u << type))
 		return true;
-	count(&counters.filtered);
+	COUNT(filtered);
 	return false;
 }
 
@@ -25,11 +25,12 @@ static __always_inline struct ft_merge_key merge_key_of(__u32 type, const struct
 		.ino = v->ino,
 		.type = type, .flags = flags,
 		.generation = merge_generation,
+		.session = current_session(),
 	};
 	return key;
 }
 
-/* True when an identical event (same tree, path, inode, kind and flags)
+/* True when an identical event (same session, path, inode, kind and flags)
  * was sent since the last namespace change by the tree: it is merged into
  * that one. The path is named by its dentry and mount, so two hard links or
  * two bind mounts of one inode are never merged into each other. */
@@ -37,11 +38,11 @@ static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
 {
 	/* a creation is the first of its kind: nothing to merge it into, and
 	 * keeping it would only push older keys out of the LRU */
-	if (!cfg_merge || (key->flags & FT_F_CREATED))
+	if (!opt_merge() || (key->flags & FT_F_CREATED))
 		return false;
 	__u8 one = 1;
 	if (bpf_map_lookup_elem(&merged, key)) {
-		count(&counters.merged);
+		COUNT(merged);
 		return true;
 	}
 	bpf_map_update_elem(&merged, key, &one, BPF_ANY);
@@ -50,7 +51,7 @@ static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
 
 static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
 {
-	if (!cfg_merge)
+	if (!opt_merge())
 		return false;
 	struct ft_merge_key key = merge_key_of(type, v, flags);
 	return merge_key_seen(&key);
@@ -74,6 +75,7 @@ static __always_inline struct ft_scratch *record_begin(__u32 type)
 	s->rec.time_ns = bpf_ktime_get_boot_ns();
 	s->rec.pid = pid_tgid >> 32;
 	s->rec.tid = (__u32)pid_tgid;
+	s->rec.session = s->session;
 	s->used = 0;
 	return s;
 }
@@ -96,11 +98,11 @@ static __always_inline bool record_submit(struct ft_scratch *s, bool wake)
 	if (wake || avail / cfg_wakeup_bytes != (avail + size) / cfg_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, &s->rec, size, flags) == 0) {
-		count(&counters.emitted);
+		COUNT(emitted);
 		return true;
 	}
 	if (s->rec.type != FT_TREE_END)
-		count(&counters.lost);
+		COUNT(lost);
 	return false;
 }
 

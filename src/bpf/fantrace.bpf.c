@@ -114,9 +114,9 @@ __noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 f
 		return 0;
 	if (!kind_enabled(type))
 		return 0;
-	if (cfg_only_written && (type == FT_OPEN || type == FT_CLOSE) &&
+	if (opt_only_written() && (type == FT_OPEN || type == FT_CLOSE) &&
 	    !(flags & (FT_F_WRITE | FT_F_WRITTEN))) {
-		count(&counters.filtered_unwritten);
+		COUNT(filtered_unwritten);
 		return 0;
 	}
 	if (fs_excluded(v->inode) || comm_excluded())
@@ -208,7 +208,7 @@ static __always_inline int on_write_fd(__s64 fd)
 			return 0;
 		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1 };
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
-			count(&counters.file_state_full);
+			COUNT(file_state_full);
 	}
 	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
 }
@@ -238,7 +238,7 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 	}
 	__u32 how = chain && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
 	if (!state.written && state.open_report == OPEN_DROPPED) {
-		count(&counters.merged);
+		COUNT(merged);
 		return 0;
 	}
 	if (read_file_view(&v, file) != 0)
@@ -317,7 +317,7 @@ static __always_inline int on_open_exit(long ret)
 	__u64 key = (__u64)file;
 	if (!regular) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
-		if (cfg_regular_only)
+		if (opt_regular_only())
 			return 0;
 	}
 
@@ -349,11 +349,11 @@ static __always_inline int on_open_exit(long ret)
 	 * filters the verdict is yet to come, and is kept on the state.) */
 	if (!cfg_user_filters && fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
 		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
-		count(&counters.merged);
+		COUNT(merged);
 		return 0;
 	}
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
-		count(&counters.file_state_full);
+		COUNT(file_state_full);
 	return 0;
 }
 
@@ -361,12 +361,13 @@ static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 
 {
 	if (!current_traced())
 		return;
-	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr };
+	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr,
+				   .session = current_session() };
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY) != 0) {
 		/* the call goes unreported: its event is lost */
-		count(&counters.pending_full);
-		count(&counters.lost);
+		COUNT(pending_full);
+		COUNT(lost);
 	}
 }
 
@@ -652,6 +653,9 @@ static __always_inline int on_name_exit(long ret)
 		return 0;
 	c = *p;
 	bpf_map_delete_elem(&pending, &tid);
+	struct ft_scratch *s = get_scratch();
+	if (s)
+		s->session = c.session;  /* the entry holds the membership lookup's */
 	if (ret != 0)
 		return 0;
 	switch (c.nr) {

@@ -41,23 +41,24 @@ static long match_prefix(__u32 index, void *ctx)
 static __noinline bool path_allowed(struct ft_scratch *s)
 {
 	struct ft_prefix_match m = { .len = s->rec.slot_len[0] };
+	__u32 n_include = opt_n_include(), n_exclude = opt_n_exclude();
 
-	if (cfg_n_include) {
-		m.first = 0;
-		bpf_loop(cfg_n_include, match_prefix, &m, 0);
+	if (n_include) {
+		m.first = prefix_base();
+		bpf_loop(n_include, match_prefix, &m, 0);
 		if (!m.matched)
 			goto drop;
 	}
-	if (cfg_n_exclude) {
-		m.first = FT_PREFIX_MAX;
+	if (n_exclude) {
+		m.first = prefix_base() + FT_PREFIX_MAX;
 		m.matched = false;
-		bpf_loop(cfg_n_exclude, match_prefix, &m, 0);
+		bpf_loop(n_exclude, match_prefix, &m, 0);
 		if (m.matched)
 			goto drop;
 	}
 	return true;
 drop:
-	count(&counters.filtered_path);
+	COUNT(filtered_path);
 	return false;
 }
 
@@ -72,7 +73,7 @@ static __always_inline bool fs_excluded(struct inode *inode)
 		if (i >= cfg_n_fs_magic)
 			break;
 		if (cfg_fs_magic[i] == magic) {
-			count(&counters.filtered_fs);
+			COUNT(filtered_fs);
 			return true;
 		}
 	}
@@ -91,7 +92,7 @@ static __always_inline bool comm_excluded(void)
 			break;
 		const volatile __u64 *want = (const volatile __u64 *)cfg_comm[i];
 		if (want[0] == comm[0] && want[1] == comm[1]) {
-			count(&counters.filtered_comm);
+			COUNT(filtered_comm);
 			return true;
 		}
 	}

@@ -127,7 +127,7 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 	}
 	if (w.truncated) {
 		s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
-		count(&counters.path_truncated);
+		COUNT(path_truncated);
 	}
 
 	__u32 off = s->used;

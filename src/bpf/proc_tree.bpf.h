@@ -1,15 +1,24 @@
 /* Process-tree membership: a process (tgid) is traced when userspace added
  * it as a root or a traced process forked it. Threads share their process's
- * membership. live_procs counts the traced processes still running; the
- * trace ends when it drops to zero. */
+ * membership, and its session slot. live_procs[slot] counts the traced
+ * processes of a session still running; its trace ends when it drops to
+ * zero. */
 #ifndef FANTRACE_PROC_TREE_BPF_H
 #define FANTRACE_PROC_TREE_BPF_H
 
 #include "common.bpf.h"
 
+/* True when tgid is traced; then its session is the one being served
+ * (current_session) for the rest of the program. */
 static __always_inline bool tgid_traced(__u32 tgid)
 {
-	return bpf_map_lookup_elem(&procs, &tgid) != NULL;
+	struct ft_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return false;
+	struct ft_scratch *s = get_scratch();
+	if (s)
+		s->session = p->session;
+	return true;
 }
 
 static __always_inline bool current_traced(void)
@@ -17,18 +26,20 @@ static __always_inline bool current_traced(void)
 	return tgid_traced(bpf_get_current_pid_tgid() >> 32);
 }
 
-/* Returns true when the tgid was new to the tree. */
+/* Returns true when the tgid was new to the tree. It joins the session
+ * being served (its parent's). */
 static __always_inline bool tree_add(struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
-	struct ft_proc info = { .start_time = BPF_CORE_READ(task, start_time) };
+	__u32 session = current_session();
+	struct ft_proc info = { .start_time = BPF_CORE_READ(task, start_time), .session = session };
 
 	long err = bpf_map_update_elem(&procs, &tgid, &info, BPF_NOEXIST);
 	if (err == -E2BIG || err == -ENOMEM)
-		count(&counters.untracked_procs);  /* never silent: the summary says so */
+		COUNT(untracked_procs);  /* never silent: the summary says so */
 	if (err != 0)
 		return false;
-	__sync_fetch_and_add(&live_procs, 1);
+	__sync_fetch_and_add(&live_procs[session & FT_SESSION_MASK], 1);
 	return true;
 }
 
@@ -39,10 +50,11 @@ static __always_inline bool tree_leave(__u32 tgid)
 	return bpf_map_delete_elem(&procs, &tgid) == 0;
 }
 
-/* After a successful tree_leave: true when that was the last process. */
+/* After a successful tree_leave: true when that was the last process of
+ * the session. */
 static __always_inline bool tree_was_last(void)
 {
-	return __sync_fetch_and_add(&live_procs, -1) == 1;
+	return __sync_fetch_and_add(&live_procs[current_session()], -1) == 1;
 }
 
 #endif

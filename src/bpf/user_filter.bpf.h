@@ -57,7 +57,7 @@ static __always_inline bool staging(__u32 how)
 
 static __always_inline void count_user_drop(__u32 filter)
 {
-	count(&counters.filtered_user[filter & (FT_FILTER_MAX - 1)]);
+	COUNT(filtered_user[filter & (FT_FILTER_MAX - 1)]);
 }
 
 static __always_inline struct ft_filter_event *filter_event(void)
@@ -104,7 +104,7 @@ static __noinline void stage_record(struct ft_scratch *s, const struct ft_merge_
 	if (!ev || !st)
 		return;
 	if (ev->pending)  /* the last chain on this CPU broke off: its record is lost */
-		count(&counters.lost);
+		COUNT(lost);
 	__builtin_memcpy(&ev->rec, &s->rec, sizeof(ev->rec));
 	__u32 type = s->rec.type;
 	if (type == FT_OPEN || type == FT_MODIFY || type == FT_CLOSE) {

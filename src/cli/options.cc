@@ -29,7 +29,8 @@ constexpr const char* kFooter =
     "  fsatrace  the fsatrace line format (r|path, w|path, m|to|from, d|path)\n"
     "\nExit status:\n"
     "  the traced command's exit status (128+N if it was killed by signal N);\n"
-    "  2 if fantrace itself failed (bad options, not root, BPF refused,\n"
+    "  2 if fantrace itself failed (bad options, not root and no fantraced\n"
+    "    running, a process fantraced refuses to trace, BPF refused,\n"
     "    output unwritable); 126 if the command cannot be executed;\n"
     "  127 if the command was not found.\n"
     "\nExamples:\n"
@@ -38,7 +39,8 @@ constexpr const char* kFooter =
     "  sudo fantrace run --format fsatrace -o - --events open,modify -- gcc -c x.c\n"
     "  sudo fantrace attach 1234\n"
     "  fantrace filter-template my_filter > my_filter.bpf.c   (then see its first lines)\n"
-    "  sudo fantrace run --filter-bpf my_filter.bpf.o -- make\n";
+    "  sudo fantrace run --filter-bpf my_filter.bpf.o -- make\n"
+    "  fantrace run -- make      (as an ordinary user, with fantraced running)\n";
 
 void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string& buffer) {
   cmd->add_option("-o,--output", o.output,
@@ -95,6 +97,10 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                   "(an integer, true/false, or a string for a char array) before they are loaded "
                   "(repeatable). 'ft_cwd' is set to the command's working directory by default")
       ->type_name("KEY=VALUE");
+  cmd->add_flag("--daemon", o.daemon,
+                "Trace through the fantraced daemon even as root. Ordinary users always do: "
+                "fantraced (started by root) loads the engine and traces only processes the "
+                "user owns. The socket is $FANTRACE_SOCKET, else /run/fantrace/fantrace.sock");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");

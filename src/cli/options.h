@@ -29,6 +29,7 @@ struct Options {
   bool no_summary = false;
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
+  bool daemon = false;                 // --daemon: through fantraced even as root
   TraceOptions trace;
   StoreOptions store;                  // record, query, history, show, lineage
 };

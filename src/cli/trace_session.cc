@@ -18,6 +18,7 @@
 #include "cli/format.h"
 #include "cli/launcher.h"
 #include "cli/recorder.h"
+#include "cli/trace_backend.h"
 #include "fantrace/tracer.h"
 #include "lib/shell_status.h"
 #include "lib/summary.h"
@@ -103,6 +104,7 @@ int RunTraceSession(const Options& o) {
   bool attach = o.mode == Mode::kAttach;
   Result<std::optional<Credentials>> user = ResolveUser(o.user);
   if (!user) return Fail(user.error().message);
+  if (geteuid() != 0 && o.user.empty()) *user = std::nullopt;  // no sudo to undo: it runs as us
   if (!attach) {
     Result<std::string> exe = FindExecutable(o.command[0]);
     if (!exe) {
@@ -125,9 +127,9 @@ int RunTraceSession(const Options& o) {
 
   TraceOptions trace = o.trace;
   if (!trace.filter_bpf.empty()) trace.filter_cwd = CommandCwd(attach ? o.attach_pid : 0);
-  Result<std::unique_ptr<Tracer>> opened = Tracer::Open(trace);
+  Result<std::unique_ptr<TraceBackend>> opened = OpenBackend(o, trace);
   if (!opened) return Fail(opened.error().message);
-  Tracer& tracer = **opened;
+  TraceBackend& tracer = **opened;
 
   // Opened (and an existing file truncated) only once tracing is sure to
   // start: a failure before that leaves the user's file as it was.
@@ -242,7 +244,7 @@ int RunTraceSession(const Options& o) {
   }
   fflush(stdout);
   fflush(stderr);
-  tracer.ReleaseInBackground();
+  tracer.Release();
   if (read_error) return Fail(read_error->message);
   if (recorder) {
     const int64_t store_start = WallClockNs();

@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <unordered_map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -22,6 +22,7 @@
 #include "lib/kernel_features.h"
 #include "lib/path_filter.h"
 #include "lib/proc_children.h"
+#include "lib/record_reader.h"
 #include "lib/tracepoints.h"
 #include "lib/user_filters.h"
 
@@ -39,13 +40,6 @@ struct PrefixEntry {  // struct ft_prefix
   uint32_t len;
   char bytes[kPrefixLen];
 };
-
-int64_t BootToEpochOffset() {
-  timespec real{}, boot{};
-  clock_gettime(CLOCK_REALTIME, &real);
-  clock_gettime(CLOCK_BOOTTIME, &boot);
-  return (int64_t{real.tv_sec} - boot.tv_sec) * 1'000'000'000 + (real.tv_nsec - boot.tv_nsec);
-}
 
 bool IsPowerOfTwo(uint64_t v) { return v && !(v & (v - 1)); }
 
@@ -99,6 +93,31 @@ std::string NormalizePrefix(std::string prefix) {
   return prefix;
 }
 
+Status CheckPrefixes(const TraceOptions& options) {
+  if (options.include.size() > kPrefixMax || options.exclude.size() > kPrefixMax)
+    return MakeError(fmt::format("at most {} --include and {} --exclude prefixes", kPrefixMax, kPrefixMax));
+  for (const auto* list : {&options.include, &options.exclude})
+    for (const std::string& p : *list)
+      if (p.empty() || p[0] != '/' || p.size() >= kPrefixLen)
+        return MakeError(fmt::format(
+            "path prefix '{}' must be absolute and shorter than {} bytes", p, kPrefixLen));
+  return Ok{};
+}
+
+// Stores list at entries [first, first + list.size()) of the prefixes map.
+Status PutPrefixes(int prefix_fd, const std::vector<std::string>& list, uint32_t first) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    PrefixEntry entry{};
+    std::string p = NormalizePrefix(list[i]);
+    entry.len = p.size();
+    memcpy(entry.bytes, p.data(), p.size());
+    uint32_t key = first + i;
+    if (bpf_map_update_elem(prefix_fd, &key, &entry, BPF_ANY) != 0)
+      return MakeError(fmt::format("cannot store path prefix '{}': {}", p, strerror(errno)));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 class Tracer::Impl {
@@ -114,81 +133,38 @@ class Tracer::Impl {
   bool with_filters = false;
   std::vector<LinkPtr> family_links;  // destroyed before the skeleton
   RingBufferPtr ring;
-  TimeBase time_base;
   bool has_root = false;
   uint64_t lost_reported = 0;
-  uint64_t undecodable = 0;
-  std::unordered_map<uint64_t, std::string> open_paths;
-  PathFilter path_filter{{}, {}};
-  uint64_t name_events_filtered = 0;  // by path_filter, here in userspace
+  std::optional<RecordReader> reader;
   const EventSink* sink = nullptr;  // valid during Poll/Drain
+  const RawRecordSink* raw_sink = nullptr;  // valid during PollRaw
   Status sink_status = Ok{};
 
   static int OnRecord(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
-    return self->Handle(data, size);
-  }
-
-  int Handle(const void* data, size_t size) {
-    // The marker only wakes the reader; live_procs says the tree ended.
-    if (IsTreeEnd(data, size)) return 0;
-    Result<Event> event = DecodeRecord(data, size, time_base);
-    if (!event) {
-      ++undecodable;
+    if (self->raw_sink) {
+      (*self->raw_sink)(data, size);
       return 0;
     }
-    PairWithOpen(*event);
-    if (!path_filter.SelectsNameEvent(*event)) {
-      ++name_events_filtered;
-      return 0;
-    }
-    Status st = (*sink)(*event);
+    Status st = self->reader->Handle(data, size, *self->sink);
     if (!st) {
-      sink_status = st;
+      self->sink_status = st;
       return -1;  // stops ring_buffer__poll
     }
     return 0;
   }
 
-  // The kernel sends the close of a file whose open it reported without a
-  // path (resolving it again would double the cost of every open/close):
-  // the path is the open's, kept here while the file is open.
-  void PairWithOpen(Event& event) {
-    if (event.open_id == 0) return;
-    if (event.type == EventType::kOpen) {
-      open_paths.emplace(event.open_id, event.path);
-    } else if (event.type == EventType::kModify) {
-      auto it = open_paths.find(event.open_id);
-      if (it != open_paths.end())
-        event.path = it->second;
-      else
-        event.path_truncated = true;  // its open was lost
-    } else if (event.type == EventType::kClose) {
-      auto it = open_paths.find(event.open_id);
-      if (it != open_paths.end()) {
-        if (event.path.empty()) event.path = std::move(it->second);
-        open_paths.erase(it);
-      } else if (event.path.empty()) {
-        event.path_truncated = true;  // its open was lost
-      }
-    }
-  }
-
   Status ReportLost() {
-    uint64_t lost = __atomic_load_n(&skel->bss->counters.lost, __ATOMIC_RELAXED);
+    uint64_t lost = __atomic_load_n(&skel->bss->counters[kInProcessSession].lost, __ATOMIC_RELAXED);
     if (lost == lost_reported) return Ok{};
-    Event event;
-    event.type = EventType::kLost;
-    event.lost_count = lost - lost_reported;
-    timespec now{};
-    clock_gettime(CLOCK_REALTIME, &now);
-    event.time_ns = uint64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    Event event = LostEvent(lost - lost_reported);
     lost_reported = lost;
     return (*sink)(event);
   }
 
   Status Read(int timeout_ms, const EventSink& s, bool drain) {
     sink = &s;
+    raw_sink = nullptr;
     sink_status = Ok{};
     // Records are sent without wakeups, so poll() returns at the timeout
     // with nothing signalled: consume what is there either way.
@@ -209,13 +185,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
     return MakeError(fmt::format(
         "--buffer-size {} is not a power of two of at least {} bytes",
         options.buffer_size, kMinBuffer));
-  if (options.include.size() > kPrefixMax || options.exclude.size() > kPrefixMax)
-    return MakeError(fmt::format("at most {} --include and {} --exclude prefixes", kPrefixMax, kPrefixMax));
-  for (const auto* list : {&options.include, &options.exclude})
-    for (const std::string& p : *list)
-      if (p.empty() || p[0] != '/' || p.size() >= kPrefixLen)
-        return MakeError(fmt::format(
-            "path prefix '{}' must be absolute and shorter than {} bytes", p, kPrefixLen));
+  if (Status st = CheckPrefixes(options); !st) return st.error();
 
   CaptureLibbpfLog();
   auto impl = std::make_unique<Impl>();
@@ -244,6 +214,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_include = options.include.size();
   skel->rodata->cfg_n_exclude = options.exclude.size();
   skel->rodata->cfg_only_written = options.only_written;
+  skel->rodata->cfg_per_session = options.per_session;
   skel->rodata->cfg_user_filters = impl->with_filters;
   SelectHandlers(skel, impl->with_filters);
   if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
@@ -266,6 +237,9 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_comm = options.exclude_comm.size();
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
+  if (options.per_session)  // a block of prefixes per session slot
+    if (int err = bpf_map__set_max_entries(skel->maps.prefixes, FT_SESSION_MAX * 2 * kPrefixMax); err)
+      return LoadError("size", err);
 
   if (int err = fantrace_bpf__load(skel); err) {
     Error load_error = LoadError("load", err);
@@ -283,28 +257,15 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   }
 
   int prefix_fd = bpf_map__fd(skel->maps.prefixes);
-  auto put_prefixes = [&](const std::vector<std::string>& list, uint32_t first) -> Status {
-    for (size_t i = 0; i < list.size(); ++i) {
-      PrefixEntry entry{};
-      std::string p = NormalizePrefix(list[i]);
-      entry.len = p.size();
-      memcpy(entry.bytes, p.data(), p.size());
-      uint32_t key = first + i;
-      if (bpf_map_update_elem(prefix_fd, &key, &entry, BPF_ANY) != 0)
-        return MakeError(fmt::format("cannot store path prefix '{}': {}", p, strerror(errno)));
-    }
-    return Ok{};
-  };
-  if (Status st = put_prefixes(options.include, 0); !st) return st.error();
-  if (Status st = put_prefixes(options.exclude, kPrefixMax); !st) return st.error();
+  if (Status st = PutPrefixes(prefix_fd, options.include, 0); !st) return st.error();
+  if (Status st = PutPrefixes(prefix_fd, options.exclude, kPrefixMax); !st) return st.error();
 
   if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
   if (Status st = AttachFamilies(skel, impl->with_filters, impl->family_links); !st) return st.error();
 
   impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
   if (!impl->ring) return LoadError("read", -errno);
-  impl->time_base.boot_to_epoch_ns = BootToEpochOffset();
-  impl->path_filter = PathFilter(options.include, options.exclude);
+  impl->reader.emplace(CurrentTimeBase(), PathFilter(options.include, options.exclude));
   TakeLibbpfLog();
   return std::unique_ptr<Tracer>(new Tracer(std::move(impl)));
 }
@@ -312,17 +273,21 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
 Tracer::Tracer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tracer::~Tracer() = default;
 
-Status Tracer::AddRoot(pid_t pid) {
+Status Tracer::AddRoot(pid_t pid, uint32_t session) {
+  if (session >= FT_SESSION_MAX) return MakeError(fmt::format("no session slot {}", session));
+  __s64* live = &impl_->skel->bss->live_procs[session];
   // Counted before the process becomes visible to the BPF side, so an
   // early exit can never take the count below zero.
-  __atomic_fetch_add(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
-  struct {
+  __atomic_fetch_add(live, 1, __ATOMIC_SEQ_CST);
+  struct {  // struct ft_proc
     uint64_t start_time;
-  } info{};
+    uint32_t session;
+    uint32_t pad;
+  } info{0, session, 0};
   uint32_t key = pid;
   const int procs = bpf_map__fd(impl_->skel->maps.procs);
   if (bpf_map_update_elem(procs, &key, &info, BPF_NOEXIST) != 0) {
-    __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+    __atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
     return MakeError(fmt::format("cannot add process {} to the trace: {}", pid, strerror(errno)));
   }
   // A process whose exit came before it was in the map would hold the
@@ -330,16 +295,15 @@ Status Tracer::AddRoot(pid_t pid) {
   // its exit handler took it out (and the delete below fails) or nobody
   // will, and the delete does.
   if (!ProcessRunning(pid)) {
-    if (bpf_map_delete_elem(procs, &key) == 0)
-      __atomic_fetch_sub(&impl_->skel->bss->live_procs, 1, __ATOMIC_SEQ_CST);
+    if (bpf_map_delete_elem(procs, &key) == 0) __atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
     return MakeError(fmt::format("process {} exited before it could be traced", pid));
   }
   impl_->has_root = true;
   return Ok{};
 }
 
-Result<int> Tracer::AddTree(pid_t pid) {
-  if (Status st = AddRoot(pid); !st) return st.error();
+Result<int> Tracer::AddTree(pid_t pid, uint32_t session, const std::function<bool(pid_t)>& may_trace) {
+  if (Status st = AddRoot(pid, session); !st) return st.error();
   // Top-down: a process is in the tree before its children are listed, so
   // a child it forks meanwhile is added by the fork handler, and one that
   // existed already is in the list. A descendant that exits before it is
@@ -349,7 +313,8 @@ Result<int> Tracer::AddTree(pid_t pid) {
   while (!pending.empty()) {
     pid_t child = pending.back();
     pending.pop_back();
-    if (!AddRoot(child)) continue;  // exited, or added already by a fork
+    if (may_trace && !may_trace(child)) continue;  // and not its descendants
+    if (!AddRoot(child, session)) continue;  // exited, or added already by a fork
     ++added;
     for (pid_t grandchild : ChildrenOf(child)) pending.push_back(grandchild);
   }
@@ -360,17 +325,82 @@ Status Tracer::Poll(int timeout_ms, const EventSink& sink) { return impl_->Read(
 
 Status Tracer::Drain(const EventSink& sink) { return impl_->Read(0, sink, true); }
 
-bool Tracer::TreeEnded() const {
-  return impl_->has_root && __atomic_load_n(&impl_->skel->bss->live_procs, __ATOMIC_SEQ_CST) <= 0;
+bool Tracer::TreeEnded() const { return impl_->has_root && LiveProcs(kInProcessSession) <= 0; }
+
+int64_t Tracer::LiveProcs(uint32_t session) const {
+  return __atomic_load_n(&impl_->skel->bss->live_procs[session % FT_SESSION_MAX], __ATOMIC_SEQ_CST);
 }
 
-TraceCounters Tracer::Counters() const {
-  const ft_counters& c = impl_->skel->bss->counters;
+Status Tracer::PollRaw(int timeout_ms, const RawRecordSink& sink) {
+  impl_->raw_sink = &sink;
+  int n = timeout_ms > 0 ? ring_buffer__poll(impl_->ring.get(), timeout_ms) : 0;
+  if (n >= 0 || n == -EINTR) n = ring_buffer__consume(impl_->ring.get());
+  impl_->raw_sink = nullptr;
+  if (n < 0 && n != -EINTR)
+    return MakeError(fmt::format("reading the event buffer failed: {}", strerror(-n)));
+  return Ok{};
+}
+
+int Tracer::ring_fd() const { return ring_buffer__epoll_fd(impl_->ring.get()); }
+
+int Tracer::RemoveSession(uint32_t session) {
+  const int procs = bpf_map__fd(impl_->skel->maps.procs);
+  struct {
+    uint64_t start_time;
+    uint32_t session;
+    uint32_t pad;
+  } info{};
+  std::vector<uint32_t> members;
+  uint32_t key = 0, next = 0;
+  for (uint32_t* prev = nullptr; bpf_map_get_next_key(procs, prev, &next) == 0; prev = &key) {
+    key = next;
+    if (bpf_map_lookup_elem(procs, &key, &info) == 0 && info.session == session) members.push_back(key);
+  }
+  int removed = 0;
+  for (uint32_t tgid : members) {
+    // only the one that deletes the entry (this, or the exit handler) counts it down
+    if (bpf_map_delete_elem(procs, &tgid) == 0) {
+      __atomic_fetch_sub(&impl_->skel->bss->live_procs[session], 1, __ATOMIC_SEQ_CST);
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+void Tracer::ResetSession(uint32_t session) {
+  if (session >= FT_SESSION_MAX) return;
+  memset(&impl_->skel->bss->counters[session], 0, sizeof(ft_counters));
+  __atomic_store_n(&impl_->skel->bss->live_procs[session], 0, __ATOMIC_SEQ_CST);
+}
+
+Status Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) {
+  if (session >= FT_SESSION_MAX) return MakeError(fmt::format("no session slot {}", session));
+  if (Status st = CheckPrefixes(options); !st) return st;
+  int prefix_fd = bpf_map__fd(impl_->skel->maps.prefixes);
+  uint32_t base = session * 2 * kPrefixMax;
+  if (Status st = PutPrefixes(prefix_fd, options.include, base); !st) return st;
+  if (Status st = PutPrefixes(prefix_fd, options.exclude, base + kPrefixMax); !st) return st;
+  ft_session_cfg cfg{};
+  cfg.event_mask = options.event_mask;
+  cfg.merge = options.merge;
+  cfg.regular_only = options.regular_only;
+  cfg.only_written = options.only_written;
+  cfg.n_include = options.include.size();
+  cfg.n_exclude = options.exclude.size();
+  impl_->skel->bss->session_cfg[session] = cfg;
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // visible before the session's first root
+  return Ok{};
+}
+
+TraceCounters Tracer::Counters() const { return Counters(kInProcessSession); }
+
+TraceCounters Tracer::Counters(uint32_t session) const {
+  const ft_counters& c = impl_->skel->bss->counters[session % FT_SESSION_MAX];
   auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
   TraceCounters counters{load(c.lost), load(c.merged), load(c.filtered),
                          load(c.emitted), load(c.file_state_full), load(c.path_truncated),
                          load(c.untracked_procs), load(c.pending_full),
-                         load(c.filtered_path) + impl_->name_events_filtered,
+                         load(c.filtered_path) + impl_->reader->name_events_filtered(),
                          load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), {}};
   const std::vector<std::string>& names = impl_->filters.names();
   for (size_t i = 0; i < names.size() && i < FT_FILTER_MAX; ++i)
@@ -378,7 +408,7 @@ TraceCounters Tracer::Counters() const {
   return counters;
 }
 
-uint64_t Tracer::undecodable() const { return impl_->undecodable; }
+uint64_t Tracer::undecodable() const { return impl_->reader->undecodable(); }
 
 std::vector<std::string> DefaultExcludedFilesystemsList() { return DefaultExcludedFilesystems(); }
 
