@@ -1,0 +1,405 @@
+/* File events: open, the first write, close (close, dup2/dup3,
+ * close_range, and at exit), each handled where the kernel hands over the
+ * struct file; the path of a modify or close comes from its open where it
+ * can. Part of fantrace.bpf.c (one compilation unit), after FT_HANDLER. */
+#ifndef FANTRACE_FILE_EVENTS_BPF_H
+#define FANTRACE_FILE_EVENTS_BPF_H
+
+/* The state of an open file of the tree. A struct file that stayed mapped
+ * after its last close() is freed without an event, and its address may be
+ * reused: the inode check keeps such a stale entry from being taken for the
+ * new file's. */
+static __always_inline struct ft_file_state *file_state(struct file *file, struct inode *inode)
+{
+	__u64 key = (__u64)file;
+	struct ft_file_state *st = bpf_map_lookup_elem(&files, &key);
+
+	if (st && st->inode != (__u64)inode) {
+		bpf_map_delete_elem(&files, &key);
+		return NULL;
+	}
+	return st;
+}
+
+/* Returns 1 when the event was sent, 0 when it was merged or filtered,
+ * -1 when the ring buffer was full (counted as lost). */
+__noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
+			    __u64 aux, __u32 how)
+{
+	if (!v)  /* a global function: verified once, for any caller */
+		return 0;
+	if (!kind_enabled(type))
+		return 0;
+	if (opt_only_written() && (type == FT_OPEN || type == FT_CLOSE) &&
+	    !(flags & (FT_F_WRITE | FT_F_WRITTEN))) {
+		COUNT(filtered_unwritten);
+		return 0;
+	}
+	if (fs_excluded(v->inode) || comm_excluded())
+		return 0;
+	/* with user filters, merging comes after them (commit_record) */
+	if ((how & EMIT_MERGE) && !staging(how) && merge_seen(type, v, flags))
+		return 0;
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags;
+	s->rec.aux = aux;
+	fill_inode(&s->rec, v);
+	append_path(s, v->path.dentry, v->path.mnt, 0);
+	if (!path_allowed(s))
+		return 0;
+	if (staging(how)) {
+		struct ft_merge_key key = merge_key_of(type, v, flags);
+		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
+		return 0;  /* the commit sets the open's report */
+	}
+	return record_submit(s, false) ? 1 : -1;
+}
+
+/* A record for a file whose open was sent, in a namespace the tree has not
+ * changed since: the reader takes the path from the open (open_id), which
+ * spares a path walk on every modify and close of a file the tree opened. */
+static __always_inline bool path_from_open(const struct ft_file_state *st)
+{
+	return st->open_report == OPEN_SENT && st->open_generation == merge_generation;
+}
+
+__noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
+				     __u64 open_id, bool mergeable)
+{
+	if (!v)
+		return 0;
+	/* the open passed the path and fs filters; kind and comm may differ */
+	if (!kind_enabled(type) || comm_excluded())
+		return 0;
+	if (mergeable && merge_seen(type, v, flags))
+		return 0;
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags | FT_F_PATH_FROM_OPEN;
+	s->rec.aux = open_id;
+	fill_inode(&s->rec, v);
+	return record_submit(s, false) ? 1 : -1;
+}
+
+/* The first write through an open file, by any route (write family,
+ * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap).
+ * The state is looked at before the file is read: a file written many
+ * times costs one map lookup per later write, not a read of its fields. */
+static __always_inline int on_write_fd(__s64 fd)
+{
+	struct ft_file_view v;
+
+	if (!current_traced())
+		return 0;
+	struct file *file = current_fd_file(fd);
+	if (!file)
+		return 0;
+	__u64 key = (__u64)file;
+	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
+	if (st && st->written)
+		return 0;
+	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
+		return 0;
+	__u32 how = EMIT_MERGE | EMIT_CHAIN;
+	if (st) {
+		st->written = 1;
+		if (cfg_user_filters && st->verdict != VERDICT_NONE) {
+			/* the file's open (or first write) went through the filters */
+			if (st->verdict == VERDICT_DROPPED) {
+				count_user_drop(st->dropped_by);
+				return 0;
+			}
+			how = EMIT_MERGE;
+		}
+		if (path_from_open(st))
+			/* the first modify of a file this open created has
+			 * nothing to be merged into: no merge map work */
+			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, !st->created);
+	} else {
+		/* opened before tracing or outside the tree (a shell redirection) */
+		if (!S_ISREG(v.i_mode))
+			return 0;
+		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1 };
+		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
+			COUNT(file_state_full);
+	}
+	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
+}
+
+/* A close that drops the last reference the tree holds: report it with
+ * the written flag and the final size and mtime. The close of an unchanged
+ * file shares its open's fate: merged or filtered with it, or sent without
+ * a path for the reader to take from the open. */
+__noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
+{
+	struct file *file = (struct file *)file_addr;
+	__u64 key = (__u64)file;
+	struct ft_file_view v;
+
+	/* the state first: most closes end here, before the file is read */
+	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
+	if (!st || file_refs(file) > 1)
+		return 0;
+	struct ft_file_state state = *st;
+	bpf_map_delete_elem(&files, &key);
+	/* A file that went through the user filters keeps its verdict: the
+	 * close is not filtered again (and needs no chain, so the closes at
+	 * exit and by close_range follow the filters too). */
+	if (cfg_user_filters && state.verdict == VERDICT_DROPPED) {
+		count_user_drop(state.dropped_by);
+		return 0;
+	}
+	__u32 how = chain && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
+	if (!state.written && state.open_report == OPEN_DROPPED) {
+		COUNT(merged);
+		return 0;
+	}
+	if (read_file_view(&v, file) != 0)
+		return 0;
+	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
+	if (state.written)
+		flags |= FT_F_WRITTEN;
+	if (state.open_report == OPEN_UNREPORTED)
+		return emit_file_event(&v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
+	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
+		return emit_file_event(&v, FT_CLOSE, flags, open_id, how);
+	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
+}
+
+/* The registers the task entered its syscall with. A family program reads
+ * the arguments beyond the first from here: a tracepoint program may read
+ * no further into its context than the smallest member's arguments (the
+ * attach is refused otherwise), and x86-64 leaves the argument registers
+ * (di, si, dx, r10, r8, r9) intact through the syscall. */
+static __always_inline struct pt_regs *syscall_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* The syscall number of a syscalls:sys_enter_* record: an int
+ * (__syscall_nr) where vmlinux.h's raw_syscalls layout has a long id, so
+ * only the low half is the number. */
+static __always_inline __s32 syscall_nr(const struct trace_event_raw_sys_enter *ctx)
+{
+	return (__s32)ctx->id;
+}
+
+/* x86-64 syscall numbers of the open family (the exit handler tells them
+ * apart by the saved orig_ax; ports to other architectures add theirs). */
+#define NR_OPEN    2
+#define NR_CREAT   85
+#define NR_OPENAT  257
+#define NR_OPENAT2 437
+
+/* The open flags, read at exit from the registers the task entered the
+ * syscall with (x86-64 leaves the argument registers intact): no enter
+ * handler, no stash, one tracepoint less per open. */
+static __always_inline __u64 open_flags(void)
+{
+	struct pt_regs *regs = syscall_regs();
+	__u64 how_flags = 0;
+
+	switch (regs->orig_ax) {
+	case NR_OPEN:
+		return regs->si;
+	case NR_OPENAT:
+		return regs->dx;
+	case NR_CREAT:
+		return O_TRUNC;
+	case NR_OPENAT2:  /* struct open_how *, flags first */
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)regs->dx);
+		return how_flags;
+	}
+	return 0;
+}
+
+static __always_inline int on_open_exit(long ret)
+{
+	if (ret < 0 || !current_traced())
+		return 0;
+	__u64 open_flags_arg = open_flags();
+
+	struct file *file = current_fd_file(ret);
+	struct ft_file_view v;
+	if (!file || read_file_view(&v, file) != 0)
+		return 0;
+	__u32 fmode = v.f_mode;
+	if (!(fmode & (FMODE_READ | FMODE_WRITE)))  /* O_PATH */
+		return 0;
+	bool regular = S_ISREG(v.i_mode);
+	__u64 key = (__u64)file;
+	if (!regular) {
+		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		if (opt_regular_only())
+			return 0;
+	}
+
+	__u32 flags = 0;
+	if (fmode & FMODE_READ)
+		flags |= FT_F_READ;
+	if (fmode & FMODE_WRITE)
+		flags |= FT_F_WRITE;
+	if (fmode & FMODE_CREATED)
+		flags |= FT_F_CREATED;
+	if ((open_flags_arg & O_TRUNC) && regular && (fmode & FMODE_WRITE))
+		flags |= FT_F_TRUNCATED;
+
+	struct ft_file_state fresh = {
+		.inode = (__u64)v.inode,
+		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
+		.open_generation = merge_generation,
+		.open_report = OPEN_UNREPORTED,
+		.created = !!(fmode & FMODE_CREATED),
+	};
+	if (kind_enabled(FT_OPEN)) {
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
+		/* a lost open stays unreported: its close resolves its own path */
+		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
+	}
+	/* A read-only open that was merged can never be written through, and
+	 * its close would be merged with it: no state to keep, its close is
+	 * counted as merged now and ends at the state lookup. (With user
+	 * filters the verdict is yet to come, and is kept on the state.) */
+	if (!cfg_user_filters && fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
+		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		COUNT(merged);
+		return 0;
+	}
+	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
+		COUNT(file_state_full);
+	return 0;
+}
+
+/* One program serves every exit of the open family (and below, of the
+ * write family and of the name calls): the verifier checks it once, which
+ * keeps start-up short. Userspace attaches it to the other tracepoints of
+ * its family (src/lib/tracepoints.cc). */
+FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace_event_raw_sys_exit,
+	   on_open_exit(ctx->ret))
+
+/* x86-64 numbers of the write-family calls whose file is not the first
+ * argument (see open_flags for why numbers, and ports). */
+#define NR_MMAP            9
+#define NR_SPLICE          275
+#define NR_COPY_FILE_RANGE 326
+
+/* The whole write family (write, pwrite64, writev, pwritev, pwritev2,
+ * ftruncate, fallocate, sendfile64, copy_file_range, splice, mmap) is one
+ * program, attached to each by userspace: told apart by the syscall number,
+ * verified once. */
+static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ctx)
+{
+	__s64 fd = ARG(0);
+	struct pt_regs *regs;
+
+	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
+	switch (syscall_nr(ctx)) {
+	case NR_COPY_FILE_RANGE:
+	case NR_SPLICE:  /* the file written is the third argument */
+		fd = (__s64)syscall_regs()->dx;
+		break;
+	case NR_MMAP:    /* (addr, len, prot, flags, fd, off) */
+		regs = syscall_regs();
+		if (!(regs->dx & PROT_WRITE) ||
+		    ((regs->r10 & 0x0f) != MAP_SHARED && (regs->r10 & 0x0f) != MAP_SHARED_VALIDATE))
+			return;
+		fd = (__s64)regs->r8;
+		break;
+	}
+	on_write_fd(fd);
+}
+FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_family, struct trace_event_raw_sys_enter,
+	   on_write_family(ctx))
+
+#define NR_CLOSE 3
+#define NR_DUP2  33
+#define NR_DUP3  292
+
+/* close, and dup2/dup3 onto an open descriptor, which close the file that
+ * was there: one program, attached to all three. */
+static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ctx)
+{
+	__s64 fd = ARG(0);
+
+	barrier_var(fd);  /* see on_write_family */
+	if (syscall_nr(ctx) != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
+		__s64 newfd = (__s64)syscall_regs()->si;
+		if (fd == newfd)
+			return;
+		fd = newfd;
+	}
+	if (!current_traced())
+		return;
+	struct file *file = current_fd_file(fd);
+	if (file)
+		close_file((__u64)file, 0, true);
+}
+FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct trace_event_raw_sys_enter,
+	   on_close_family(ctx))
+
+/* Closing a range of fds (close_range, or all of them at exit) reads the
+ * fd table's open_fds bitmap a word at a time and looks up only the open
+ * fds: a process with three open fds in a table of 1024 costs three file
+ * lookups and sixteen word reads, not a thousand lookups. One flat loop
+ * (not a loop per word) keeps the verifier's work, and so start-up, small. */
+struct ft_fd_scan {
+	struct file **fdarray;
+	unsigned long *open_fds;
+	__u64 first;
+	__u64 last;
+	__u64 bits;      /* the open_fds word of the fd being looked at */
+	__u32 flags;
+};
+
+static long close_one_fd(__u32 index, void *ctx)
+{
+	struct ft_fd_scan *scan = ctx;
+	__u64 fd = scan->first + index;
+
+	if (fd > scan->last)
+		return 1;
+	if (index == 0 || fd % 64 == 0) {
+		scan->bits = 0;
+		if (bpf_probe_read_kernel(&scan->bits, sizeof(scan->bits), &scan->open_fds[fd / 64]) != 0)
+			return 1;
+	}
+	if (!((scan->bits >> (fd % 64)) & 1))
+		return 0;
+	struct file *file = NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
+	if (file)
+		close_file((__u64)file, scan->flags, false);
+	return 0;
+}
+
+static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	__u32 max_fds = BPF_CORE_READ(fdt, max_fds);
+	if (last >= max_fds)
+		last = max_fds - 1;
+	if (first > last || last >= FT_FD_SCAN_MAX)
+		return;
+	struct ft_fd_scan scan = {
+		.fdarray = BPF_CORE_READ(fdt, fd),
+		.open_fds = BPF_CORE_READ(fdt, open_fds),
+		.first = first,
+		.last = last,
+		.flags = flags,
+	};
+	bpf_loop(last - first + 1, close_one_fd, &scan, 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_close_range")
+int enter_close_range(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!current_traced() || (ARG(2) & CLOSE_RANGE_CLOEXEC))
+		return 0;
+	close_fd_range(bpf_get_current_task_btf(), ARG(0), ARG(1), 0);
+	return 0;
+}
+
+#endif

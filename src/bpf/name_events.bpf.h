@@ -1,0 +1,253 @@
+/* Namespace events: rename, unlink, rmdir, mkdir, link, symlink, truncate
+ * by name (the enter handler stashes the arguments, the exit reports a
+ * successful call with the kernel's base directory and the name as given),
+ * and chroot. Part of fantrace.bpf.c (one compilation unit), after
+ * file_events.bpf.h. */
+#ifndef FANTRACE_NAME_EVENTS_BPF_H
+#define FANTRACE_NAME_EVENTS_BPF_H
+
+enum pending_nr {
+	P_RENAME = 1,
+	P_UNLINK,
+	P_RMDIR,
+	P_MKDIR,
+	P_LINK,
+	P_SYMLINK,
+	P_TRUNCATE,
+};
+
+static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
+{
+	if (!current_traced())
+		return;
+	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr,
+				   .session = current_session() };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY) != 0) {
+		/* the call goes unreported: its event is lost */
+		COUNT(pending_full);
+		COUNT(lost);
+	}
+}
+
+/* ---- namespace events: base directory from the kernel, name as given --- */
+
+/* Name events come from exit_name_family only, which runs the chain. */
+static __always_inline void submit_name_record(struct ft_scratch *s)
+{
+	if (cfg_user_filters)
+		stage_record(s, NULL, 0, false);
+	else
+		record_submit(s, false);
+}
+
+static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
+{
+	char first = 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	bpf_probe_read_user(&first, 1, uname);
+	if (first == '/')
+		return;  /* absolute: empty base, the task's root */
+	/* an int argument: the upper half of the register is not sign-extended */
+	dfd = (__s32)dfd;
+	if (dfd == AT_FDCWD) {
+		append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), slot);
+		return;
+	}
+	struct file *file = current_fd_file(dfd);
+	if (file)
+		append_file_path(s, file, slot);
+	else
+		slot_unreadable(s, slot);  /* dirfd gone (closed by another thread) */
+}
+
+/* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */
+__noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
+{
+	if (!c)
+		return 0;
+	__s64 dfd1 = c->args[0], dfd2 = c->args[2];
+	const char *name1 = (const char *)c->args[1], *name2 = (const char *)c->args[3];
+
+	if (!kind_enabled(type) || comm_excluded())
+		return 0;
+	struct ft_scratch *s = record_begin(type);
+	if (!s)
+		return 0;
+	s->rec.flags = flags;
+	append_base(s, dfd1, name1, 0);
+	append_user_str(s, name1, 1);
+	if (name2) {
+		append_base(s, dfd2, name2, 2);
+		append_user_str(s, name2, 3);
+	}
+	submit_name_record(s);
+	return 0;
+}
+
+#define FT_FD_DIGITS 10
+
+static __always_inline bool starts_with(const char *s, const char *prefix, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++)
+		if (s[i] != prefix[i])
+			return false;
+	return true;
+}
+
+/* The fd named by "/proc/self/fd/N" or "/dev/fd/N", or -1: linkat() with
+ * AT_SYMLINK_FOLLOW through such a name links the open file itself (the
+ * unprivileged way to give an O_TMPFILE a name). */
+static __always_inline __s64 magic_fd_link(const char *name)
+{
+	char buf[32] = {};  /* "/proc/self/fd/" and FT_FD_DIGITS digits */
+	__u32 start;
+
+	if (bpf_probe_read_user_str(buf, sizeof(buf), name) <= 0)
+		return -1;
+	if (buf[1] == 'p' && starts_with(buf, "/proc/self/fd/", 14))
+		start = 14;
+	else if (buf[1] == 'd' && starts_with(buf, "/dev/fd/", 8))
+		start = 8;
+	else
+		return -1;
+	__s64 fd = 0;
+	for (__u32 i = 0; i < FT_FD_DIGITS; i++) {
+		char ch = buf[(start + i) & (sizeof(buf) - 1)];
+		if (ch == 0)
+			return i ? fd : -1;
+		if (ch < '0' || ch > '9')
+			return -1;
+		fd = fd * 10 + (ch - '0');
+	}
+	return -1;
+}
+
+static __always_inline int emit_link(struct ft_pending *c)
+{
+	__s64 olddfd = (__s32)c->args[0], newdfd = (__s32)c->args[2];
+	const char *oldname = (const char *)c->args[1], *newname = (const char *)c->args[3];
+	char first = 0;
+
+	bpf_probe_read_user(&first, 1, oldname);
+	if ((c->args[4] & AT_EMPTY_PATH) && first == 0) {
+		/* linkat(fd, "", ..., AT_EMPTY_PATH): the existing file is the fd's,
+		 * an O_TMPFILE made visible for instance. */
+	} else if ((c->args[4] & AT_SYMLINK_FOLLOW) && (olddfd = magic_fd_link(oldname)) >= 0) {
+		/* the fd behind /proc/self/fd/N */
+	} else {
+		return emit_name_event(c, FT_LINK, 0);
+	}
+	if (!kind_enabled(FT_LINK) || comm_excluded())
+		return 0;
+	struct file *file = current_fd_file(olddfd);
+	struct ft_file_view v;
+	if (!file || read_file_view(&v, file) != 0)
+		return 0;
+	struct ft_scratch *s = record_begin(FT_LINK);
+	if (!s)
+		return 0;
+	s->rec.flags = FT_F_TARGET_FILE;
+	fill_inode(&s->rec, &v);
+	append_path(s, v.path.dentry, v.path.mnt, 0);
+	append_base(s, newdfd, newname, 2);
+	append_user_str(s, newname, 3);
+	submit_name_record(s);
+	return 0;
+}
+
+static __always_inline int emit_symlink(struct ft_pending *c)
+{
+	if (!kind_enabled(FT_SYMLINK) || comm_excluded())
+		return 0;
+	struct ft_scratch *s = record_begin(FT_SYMLINK);
+	if (!s)
+		return 0;
+	append_user_str(s, (const char *)c->args[0], 1);
+	append_base(s, c->args[1], (const char *)c->args[2], 2);
+	append_user_str(s, (const char *)c->args[2], 3);
+	submit_name_record(s);
+	return 0;
+}
+
+static __always_inline int on_name_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct ft_pending c;
+
+	if (!p)
+		return 0;
+	c = *p;
+	bpf_map_delete_elem(&pending, &tid);
+	struct ft_scratch *s = get_scratch();
+	if (s)
+		s->session = c.session;  /* the entry holds the membership lookup's */
+	if (ret != 0)
+		return 0;
+	switch (c.nr) {
+	case P_RENAME:
+		namespace_changed();
+		return emit_name_event(&c, FT_RENAME, (c.args[4] & RENAME_EXCHANGE) ? FT_F_EXCHANGE : 0);
+	case P_UNLINK:
+		namespace_changed();
+		return emit_name_event(&c, FT_UNLINK, 0);
+	case P_RMDIR:
+		namespace_changed();
+		return emit_name_event(&c, FT_RMDIR, FT_F_DIR_OP);
+	case P_MKDIR:
+		return emit_name_event(&c, FT_MKDIR, FT_F_DIR_OP);
+	case P_TRUNCATE:
+		return emit_name_event(&c, FT_TRUNCATE, 0);
+	case P_LINK:
+		return emit_link(&c);
+	case P_SYMLINK:
+		return emit_symlink(&c);
+	}
+	return 0;
+}
+
+/* args normalised to (dfd1, name1, dfd2, name2, flags) */
+/* args normalised to (dfd1, name1, dfd2, name2, flags) */
+#define NAME_CALL(sc, nr, a0, a1, a2, a3, a4) \
+	SEC("tracepoint/syscalls/sys_enter_" #sc) \
+	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { stash(nr, a0, a1, a2, a3, a4); return 0; }
+
+NAME_CALL(rename, P_RENAME, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
+NAME_CALL(renameat, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), 0)
+NAME_CALL(renameat2, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
+NAME_CALL(unlink, P_UNLINK, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(unlinkat, (ARG(2) & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, ARG(0), ARG(1), 0, 0, 0)
+NAME_CALL(rmdir, P_RMDIR, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(mkdir, P_MKDIR, AT_FDCWD, ARG(0), 0, 0, 0)
+NAME_CALL(mkdirat, P_MKDIR, ARG(0), ARG(1), 0, 0, 0)
+NAME_CALL(link, P_LINK, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
+NAME_CALL(linkat, P_LINK, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
+/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
+NAME_CALL(symlink, P_SYMLINK, ARG(0), AT_FDCWD, ARG(1), 0, 0)
+NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
+NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
+
+/* the exits of all the name calls above */
+FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace_event_raw_sys_exit,
+	   on_name_exit(ctx->ret))
+
+/* chroot: the summary must look for the files a chrooted process writes
+ * under its new root, so the new root is reported from outside it. */
+SEC("tracepoint/syscalls/sys_exit_chroot")
+int exit_chroot(struct trace_event_raw_sys_exit *ctx)
+{
+	if (ctx->ret != 0 || !current_traced() || !kind_enabled(FT_CHROOT))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ft_scratch *s = record_begin(FT_CHROOT);
+	if (!s)
+		return 0;
+	append_path_walk(s, BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt),
+			 0, true);
+	record_submit(s, false);
+	return 0;
+}
+
+#endif
