@@ -45,7 +45,13 @@ struct PendingCommand {
 class ShellRecorder {
  public:
   ShellRecorder(const Options& o, std::unique_ptr<Recorder> recorder, std::unique_ptr<TraceBackend> backend, int fifo)
-      : options_(o), recorder_(std::move(recorder)), backend_(std::move(backend)), fifo_(fifo) {}
+      : options_(o), recorder_(std::move(recorder)), backend_(std::move(backend)), fifo_(fifo) {
+    struct stat st {};
+    if (fstat(fifo, &st) == 0) {
+      fifo_dev_ = st.st_dev;
+      fifo_ino_ = st.st_ino;
+    }
+  }
 
   void Run() {
     const int64_t started = NowNs(CLOCK_MONOTONIC);
@@ -72,8 +78,11 @@ class ShellRecorder {
 
  private:
   // The hooks' own activity: their writes to (and the shell's open of) the fifo.
+  // By name, and by inode in case the kernel names it differently (a
+  // symlinked directory).
   bool Hook(const Event& e) const {
     const std::string& fifo = options_.shell_fifo;
+    if (e.ino != 0 && e.ino == fifo_ino_ && e.dev == fifo_dev_) return true;
     return e.path == fifo || e.from == fifo || e.target == fifo;
   }
 
@@ -139,13 +148,11 @@ class ShellRecorder {
 
   void Store(const PendingCommand& c) {
     SummaryBuilder summary;
-    uint64_t in_command = 0;
     for (const Event& e : events_) {
       int64_t t = static_cast<int64_t>(e.time_ns);
       if (t < c.begin.time_ns || t > c.end->time_ns) continue;
       summary.Add(e);
       recorder_->Add(e);
-      ++in_command;
     }
     RealFileSystem fs;
     Summary result = summary.Finish(fs);
@@ -153,13 +160,13 @@ class ShellRecorder {
     std::vector<std::string> argv = {options_.shell, "-c", c.begin.line};
     Result<int64_t> id = recorder_->StoreCommand(result, c.begin.time_ns, c.end->time_ns, argv, c.begin.cwd);
     if (!id) fmt::print(stderr, "fantrace: shell session: {}\n", id.error().message);
-    (void)in_command;
   }
 
   const Options& options_;
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<TraceBackend> backend_;
   int fifo_;
+  uint64_t fifo_dev_ = 0, fifo_ino_ = 0;
   ShellMarkParser parser_;
   std::deque<Event> events_;
   std::deque<PendingCommand> commands_;
