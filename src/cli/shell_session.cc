@@ -182,10 +182,11 @@ class ShellRecorder {
   };
   int fifo = open(o.shell_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) fail(fmt::format("cannot open the fifo {}: {}", o.shell_fifo, strerror(errno)));
-  Result<std::unique_ptr<Recorder>> recorder = Recorder::Open(o);
-  if (!recorder) fail(recorder.error().message);
+  // The trace first: without fantraced, no database is created for nothing.
   Result<std::unique_ptr<TraceBackend>> backend = OpenBackend(o, o.trace);
   if (!backend) fail(backend.error().message);
+  Result<std::unique_ptr<Recorder>> recorder = Recorder::Open(o);
+  if (!recorder) fail(recorder.error().message);
   if (Status st = (*backend)->AddRoot(o.attach_pid); !st) fail(st.error().message);
   close(report);  // nothing written: the shell is traced
   ShellRecorder(o, std::move(*recorder), std::move(*backend), fifo).Run();
