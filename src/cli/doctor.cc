@@ -5,14 +5,73 @@
 #include <fmt/format.h>
 
 #include "cli/exit_status.h"
+#include "lib/daemon_protocol.h"
 #include "lib/kernel_env.h"
 #include "lib/kernel_features.h"
+#include "store/db_location.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
 
 namespace fantrace::cli {
+namespace {
+
+// One line about fantraced; true when it answers.
+bool ReportDaemon() {
+  const std::string path = DaemonSocketPath();
+  Status st = CheckDaemonSocket(path);
+  if (st) fmt::print("daemon: fantraced answers on {}\n", path);
+  else fmt::print("daemon: {}\n", st.error().message);
+  return static_cast<bool>(st);
+}
+
+// The result of one read-only look at the user's default database.
+std::string DatabaseState(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0)
+    return "none yet: the first recorded command (fantrace record, or shell integration) creates it";
+  if (access(path.c_str(), R_OK | W_OK) != 0)
+    return "cannot be read and written by this user: check its owner and mode";
+  Result<store::Database> db = store::Database::Open(path, false);
+  if (!db) return fmt::format("cannot be opened: {}", db.error().message);
+  Result<store::Statement> version = db->Prepare("PRAGMA user_version");
+  Result<bool> row = version ? version->Step() : Result<bool>(version.error());
+  if (!row || !*row) return "is not a readable SQLite database: move it away; fantrace starts a new one";
+  int v = static_cast<int>(version->Int(0));
+  if (v > store::SchemaVersion())
+    return fmt::format("has schema version {}, newer than this fantrace knows ({}): use a newer fantrace", v,
+                       store::SchemaVersion());
+  Result<store::Statement> count = db->Prepare("SELECT count(*) FROM commands");
+  Result<bool> counted = count ? count->Step() : Result<bool>(count.error());
+  if (v > 0 && (!counted || !*counted)) return "cannot be queried: it may be damaged (sqlite3 PATH 'PRAGMA integrity_check')";
+  int64_t commands = v > 0 ? count->Int(0) : 0;
+  std::string upgrade = v < store::SchemaVersion()
+                            ? fmt::format(" (brought up to version {} at the next record)", store::SchemaVersion())
+                            : "";
+  return fmt::format("ok: schema version {}{}, {} recorded commands", v, upgrade, commands);
+}
+
+void ReportDatabase() {
+  Result<store::DbOwner> owner = store::InvokingUser();
+  if (!owner) {
+    fmt::print("database: cannot tell whose database to check: {}\n", owner.error().message);
+    return;
+  }
+  const std::string path = store::DefaultDatabasePath(*owner);
+  fmt::print("database: {}: {}\n", path, DatabaseState(path));
+}
+
+}  // namespace
 
 int RunDoctor() {
   if (Status root = CheckPrivileges(); !root) {
-    fmt::print(stderr, "fantrace: {}\n", root.error().message);
+    // An ordinary user traces through fantraced: check what that needs.
+    bool daemon = ReportDaemon();
+    ReportDatabase();
+    if (daemon) {
+      fmt::print("status: supported through fantraced (run doctor as root for the kernel's features)\n");
+      return 0;
+    }
+    fmt::print(stderr, "fantrace: {}; an ordinary user traces through fantraced, which does not answer "
+                       "(see the daemon line above)\n", root.error().message);
     return kExitUsage;
   }
   CaptureLibbpfLog();  // the probes' refusals are expected: keep them off the terminal
@@ -23,6 +82,10 @@ int RunDoctor() {
     fmt::print("feature: {:<25} {:<3} (Linux {}+: {})\n", f.name, f.present ? "yes" : "no", f.since,
                f.used_for);
   fmt::print("code path: {}\n", CodePath(kernel));
+  // Root traces in-process: the daemon is for ordinary users, so its
+  // absence is reported, not a failure.
+  ReportDaemon();
+  ReportDatabase();
   Status ok = CheckKernelFeatures(kernel);
   if (!ok) {
     fmt::print("status: unsupported: {}\n", ok.error().message);

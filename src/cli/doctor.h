@@ -7,6 +7,9 @@ namespace fantrace::cli {
 
 // Prints the report on stdout; returns 0 when fantrace can trace on this
 // kernel, kExitUsage when it cannot (the reason is the last line).
+// Also reports fantraced (its socket) and the user's default database
+// (exists, readable, schema version), each in one line of words. An
+// ordinary user gets those two; 0 when fantraced answers.
 int RunDoctor();
 
 }  // namespace fantrace::cli

@@ -1,6 +1,8 @@
 // fantrace: trace the file events of one process tree. See --help.
 #include "cli/doctor.h"
 #include "cli/options.h"
+#include "cli/shell_init.h"
+#include "cli/shell_session.h"
 #include "cli/store_commands.h"
 #include "cli/trace_session.h"
 
@@ -10,6 +12,8 @@ int main(int argc, char** argv) {
   switch (options.mode) {
     case Mode::kExit: return options.exit_status;
     case Mode::kDoctor: return fantrace::cli::RunDoctor();
+    case Mode::kShellInit: return fantrace::cli::RunShellInit(options.shell, options.shell_disable);
+    case Mode::kShellSession: return fantrace::cli::RunShellSession(options);
     case Mode::kRun:
     case Mode::kAttach:
     case Mode::kRecord: return fantrace::cli::RunTraceSession(options);

@@ -177,6 +177,21 @@ Options ParseOptions(int argc, char** argv) {
   CLI::App* doctor = app.add_subcommand(
       "doctor", "Print the kernel features fantrace uses, which are missing, and whether it can trace here");
 
+  CLI::App* shell_init = app.add_subcommand(
+      "shell-init",
+      "Print the shell code that records every interactive command in the provenance database: "
+      "add 'eval \"$(fantrace shell-init bash)\"' to ~/.bashrc (zsh: ~/.zshrc). FANTRACE_SHELL=off "
+      "set before it keeps it off; 'eval \"$(fantrace shell-init --disable)\"' turns it off in a "
+      "running shell");
+  shell_init->add_option("shell", o.shell, "bash or zsh")->check(CLI::IsMember({"bash", "zsh"}));
+  shell_init->add_flag("--disable", o.shell_disable, "Print the code that turns it off in the running shell");
+  CLI::App* shell_session = app.add_subcommand("shell-session", "");  // hidden: started by shell-init's code
+  shell_session->group("");
+  shell_session->add_option("--shell", o.shell, "bash or zsh")->required();
+  shell_session->add_option("--pid", o.attach_pid, "The shell")->required()->check(CLI::PositiveNumber);
+  shell_session->add_option("--fifo", o.shell_fifo, "The fifo to create for the hooks' marks")->required();
+  shell_session->add_option("--db", o.store.db, "Provenance database (default: the user's)");
+
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.
   std::vector<std::string> args;
@@ -201,6 +216,20 @@ Options ParseOptions(int argc, char** argv) {
 
   if (doctor->parsed()) {
     o.mode = Mode::kDoctor;
+    return o;
+  }
+  if (shell_init->parsed()) {
+    if (o.shell.empty() && !o.shell_disable) {
+      fmt::print(stderr, "fantrace: shell-init needs a shell: fantrace shell-init bash|zsh (or --disable)\n");
+      o.mode = Mode::kExit;
+      o.exit_status = kExitUsage;
+      return o;
+    }
+    o.mode = Mode::kShellInit;
+    return o;
+  }
+  if (shell_session->parsed()) {
+    o.mode = Mode::kShellSession;
     return o;
   }
   if (templ->parsed()) {

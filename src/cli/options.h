@@ -16,7 +16,7 @@ namespace fantrace::cli {
 
 // kRecord traces like kRun; the other provenance modes only read the
 // database; kExit: nothing more to do (filter-template printed its text).
-enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kExit };
+enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kShellInit, kShellSession, kExit };
 
 struct Options {
   Mode mode = Mode::kExit;
@@ -32,6 +32,9 @@ struct Options {
   bool daemon = false;                 // --daemon: through fantraced even as root
   TraceOptions trace;
   StoreOptions store;                  // record, query, history, show, lineage
+  std::string shell;                   // shell-init, shell-session: bash or zsh
+  bool shell_disable = false;          // shell-init --disable
+  std::string shell_fifo;              // shell-session (its shell is attach_pid)
 };
 
 // Parses argv. Prints help, version or a usage error itself and returns

@@ -62,10 +62,15 @@ Result<std::unique_ptr<Recorder>> Recorder::Open(const Options& o) {
 }
 
 Result<int64_t> Recorder::Store(const Summary& summary, int64_t start_ns, int64_t end_ns) {
+  return StoreCommand(summary, start_ns, end_ns, options_.command, CurrentDirectory());
+}
+
+Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns, int64_t end_ns,
+                                       const std::vector<std::string>& argv, const std::string& cwd) {
   Result<store::DbOwner> owner = store::InvokingUser();
   store::CommandRecord r;
-  r.argv = options_.command;
-  r.cwd = CurrentDirectory();
+  r.argv = argv;
+  r.cwd = cwd;
   r.user = owner ? owner->name : std::to_string(getuid());
   r.uid = owner ? owner->uid : getuid();
   r.hostname = Hostname();
@@ -85,6 +90,7 @@ Result<int64_t> Recorder::Store(const Summary& summary, int64_t start_ns, int64_
   inspect(store::FileRole::kWritten, summary.written);
   inspect(store::FileRole::kDeleted, summary.deleted);
   Result<int64_t> id = store::WriteCommand(db_, r, scheme);
+  facts_ = store::FileFacts();
   if (!id) return MakeError(fmt::format("storing the command in the provenance database failed: {}", id.error().message));
   return id;
 }

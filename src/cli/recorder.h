@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/options.h"
 #include "fantrace/event.h"
@@ -31,6 +32,11 @@ class Recorder {
   // Hashes the files of `summary` and stores the command in one
   // transaction; returns its id.
   Result<int64_t> Store(const Summary& summary, int64_t start_ns, int64_t end_ns);
+  // The same for a command this process did not start (a shell's): its
+  // argv and working directory are given; the file facts gathered so far
+  // are used and then forgotten, ready for the next command.
+  Result<int64_t> StoreCommand(const Summary& summary, int64_t start_ns, int64_t end_ns,
+                               const std::vector<std::string>& argv, const std::string& cwd);
   const std::string& path() const { return db_.path(); }
 
  private:

@@ -2,9 +2,16 @@
 // (probed, not assumed), and a kernel the suite runs on is one fantrace
 // supports.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <thread>
 #include <cstdio>
 #include <sstream>
 #include <tuple>
@@ -56,6 +63,65 @@ TEST(Doctor, NeedsRootAndSaysSoInOneLine) {
                                          "--clear-groups", FANTRACE_BIN, "doctor"});
   EXPECT_EQ(as_nobody.status, 2) << as_nobody.err;
   EXPECT_EQ(std::count(as_nobody.err.begin(), as_nobody.err.end(), '\n'), 1) << as_nobody.err;
+}
+
+}  // namespace
+}  // namespace fantrace::itest
+
+namespace fantrace::itest {
+namespace {
+
+bool Answers(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+// The database line: missing, fine, and from a newer fantrace, in words.
+TEST(Doctor, SaysWhatStateTheDatabaseIsIn) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir data;
+  auto doctor = [&] { return RunUntraced({"env", "XDG_DATA_HOME=" + data.path(), FANTRACE_BIN, "doctor"}); };
+  ProcessResult none = doctor();
+  EXPECT_NE(none.out.find("database: " + data.path() + "/fantrace/provenance.db: none yet"), std::string::npos)
+      << none.out;
+  ProcessResult rec = RunUntraced({"env", "XDG_DATA_HOME=" + data.path(), FANTRACE_BIN, "record", "--", "true"});
+  ASSERT_EQ(rec.status, 0) << rec.err;
+  ProcessResult ok = doctor();
+  EXPECT_NE(ok.out.find("/provenance.db: ok: schema version"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find(", 1 recorded commands"), std::string::npos) << ok.out;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data.path() + "/fantrace/provenance.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ProcessResult newer = doctor();
+  EXPECT_NE(newer.out.find("has schema version 999, newer than this fantrace knows"), std::string::npos) << newer.out;
+}
+
+// An ordinary user: the daemon line decides; with a fantraced answering on
+// $FANTRACE_SOCKET doctor says tracing works through it.
+TEST(Doctor, AnOrdinaryUserIsToldAboutFantraced) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  const std::string socket = dir / "run/fantrace.sock";
+  std::vector<std::string> nobody = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                     "env",     "FANTRACE_SOCKET=" + socket, FANTRACE_BIN, "doctor"};
+  ProcessResult without = RunUntraced(nobody);
+  EXPECT_EQ(without.status, 2);
+  EXPECT_NE(without.out.find("daemon: tracing without root needs the fantraced daemon, which is not running"),
+            std::string::npos)
+      << without.out;
+  Process daemon({FANTRACED_BIN, "--foreground", "--socket", socket});
+  for (int i = 0; i < 300 && !Answers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ProcessResult with = RunUntraced(nobody);
+  EXPECT_EQ(with.status, 0) << with.out << with.err;
+  EXPECT_NE(with.out.find("daemon: fantraced answers on " + socket), std::string::npos) << with.out;
+  EXPECT_NE(with.out.find("status: supported through fantraced"), std::string::npos) << with.out;
 }
 
 }  // namespace
