@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -80,6 +82,17 @@ Result<std::string> JournalModeWal(Database& db) {
 
 }  // namespace
 
+// WAL mode, connection settings and the schema: what opening a store does
+// after the file is open.
+static Status SetUp(Database& db, const std::string& path) {
+  Result<std::string> mode = JournalModeWal(db);
+  if (!mode) return mode.error();
+  if (*mode != "wal")
+    return MakeError(fmt::format("the database {} cannot use write-ahead logging (journal mode {})", path, *mode));
+  if (Status st = db.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"); !st) return st.error();
+  return Migrate(db);
+}
+
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Status Migrate(Database& db) {
@@ -108,13 +121,19 @@ Result<Database> OpenStore(const std::string& path, bool create) {
   // WAL: readers never block the writer, and a killed writer leaves only
   // uncommitted frames that the next open ignores. synchronous=NORMAL is
   // safe against a crash of fantrace (not of the machine) in WAL mode.
-  Result<std::string> mode = JournalModeWal(*db);
-  if (!mode) return mode.error();
-  if (*mode != "wal")
-    return MakeError(fmt::format("the database {} cannot use write-ahead logging (journal mode {})", path, *mode));
-  if (Status st = db->Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"); !st) return st.error();
-  if (Status st = Migrate(*db); !st) return st.error();
-  return std::move(*db);
+  // Two fantraces opening a new database at once: switching it to WAL and
+  // creating the schema can fail with SQLITE_BUSY without the busy handler
+  // being asked (SQLite does so where waiting could deadlock, as in WAL
+  // recovery). Both steps are idempotent: retry them, within the timeout.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    Status st = SetUp(*db, path);
+    if (st) return std::move(*db);
+    const int code = sqlite3_errcode(db->handle()) & 0xff;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
+      return st.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace fantrace::store
