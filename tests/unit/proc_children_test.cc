@@ -28,13 +28,20 @@ class FakeProc : public ::testing::Test {
 };
 
 TEST_F(FakeProc, StateIsReadAfterTheLastParenthesisOfTheName) {
-  Write("10/stat", "10 (we (ird) Z) S 1 10 10 0");
+  Write("10/stat", "10 (we (ird) Z) S 1 10 10 0 -1 4194560");
   Write("11/stat", "11 (sh) Z 1 11 11 0");
   Write("12/stat", "12 (sh) X 1 12 12 0");
   EXPECT_TRUE(ProcessRunning(10, root_));
   EXPECT_FALSE(ProcessRunning(11, root_)) << "a zombie has exited";
   EXPECT_FALSE(ProcessRunning(12, root_));
   EXPECT_FALSE(ProcessRunning(13, root_)) << "no such process";
+}
+
+// PF_EXITING (0x4): past its exit tracepoint, perhaps, though not yet a
+// zombie; one that stays so (other threads run on) counts as running.
+TEST_F(FakeProc, AnExitingProcessIsWaitedFor) {
+  Write("14/stat", "14 (sh) S 1 14 14 0 -1 4194564");
+  EXPECT_TRUE(ProcessRunning(14, root_));
 }
 
 TEST_F(FakeProc, ChildrenOfAllThreadsOnceEach) {
