@@ -17,19 +17,13 @@ namespace fantrace {
 Result<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& socket_path,
                                                             const std::vector<std::string>& include,
                                                             const std::vector<std::string>& exclude) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof(addr.sun_path))
-    return MakeError(fmt::format("socket path {} is too long", socket_path));
-  memcpy(addr.sun_path, socket_path.c_str(), socket_path.size());
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return MakeError(fmt::format("cannot create a socket: {}", strerror(errno)));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    int err = errno;
-    close(fd);
-    if (err == EACCES)
+  Result<int> connected = ConnectUnixSocket(socket_path);
+  if (!connected) return connected.error();
+  int fd = *connected;
+  if (fd < 0) {
+    if (-fd == EACCES)
       return MakeError(fmt::format("permission denied on the fantraced socket {}", socket_path));
-    return MakeError(DaemonNotRunningMessage(socket_path, strerror(err)));
+    return MakeError(DaemonNotRunningMessage(socket_path, strerror(-fd)));
   }
   return std::unique_ptr<DaemonClient>(new DaemonClient(fd, RecordReader(CurrentTimeBase(), PathFilter(include, exclude))));
 }

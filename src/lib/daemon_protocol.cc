@@ -119,12 +119,7 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   return c;
 }
 
-Status CheckDaemonSocket(const std::string& socket_path) {
-  struct stat st{};
-  if (stat(socket_path.c_str(), &st) != 0)
-    return MakeError(DaemonNotRunningMessage(socket_path, strerror(errno)));
-  if (!S_ISSOCK(st.st_mode))
-    return MakeError(fmt::format("{} is not a socket: remove it and restart fantraced", socket_path));
+Result<int> ConnectUnixSocket(const std::string& socket_path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (socket_path.size() >= sizeof(addr.sun_path))
@@ -132,10 +127,25 @@ Status CheckDaemonSocket(const std::string& socket_path) {
   memcpy(addr.sun_path, socket_path.c_str(), socket_path.size());
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return MakeError(fmt::format("cannot create a socket: {}", strerror(errno)));
-  int rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) return fd;
   int err = errno;
   close(fd);
-  if (rc == 0) return Ok{};
+  return -err;
+}
+
+Status CheckDaemonSocket(const std::string& socket_path) {
+  struct stat st{};
+  if (stat(socket_path.c_str(), &st) != 0)
+    return MakeError(DaemonNotRunningMessage(socket_path, strerror(errno)));
+  if (!S_ISSOCK(st.st_mode))
+    return MakeError(fmt::format("{} is not a socket: remove it and restart fantraced", socket_path));
+  Result<int> fd = ConnectUnixSocket(socket_path);
+  if (!fd) return fd.error();
+  if (*fd >= 0) {
+    close(*fd);
+    return Ok{};
+  }
+  int err = -*fd;
   if (err == EACCES)
     return MakeError(fmt::format("permission denied on {}: the socket must be mode 0666 in a "
                                  "directory everyone may search (fantraced sets this)", socket_path));

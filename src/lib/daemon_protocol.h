@@ -81,6 +81,11 @@ Result<TraceCounters> CountersFromJson(std::string_view json);
 // not a socket, permission denied, nobody listening) and what to do.
 Status CheckDaemonSocket(const std::string& socket_path);
 
+// Connects a stream socket to the Unix socket at socket_path: the connected
+// fd, -errno when connect(2) failed, or an error when no socket could be
+// tried (a path too long, no socket left).
+Result<int> ConnectUnixSocket(const std::string& socket_path);
+
 // The line an ordinary user sees when no daemon is running.
 std::string DaemonNotRunningMessage(const std::string& socket_path, const std::string& why);
 
