@@ -18,38 +18,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.h"
+#include "test_accounts.h"
 
 namespace fantrace::itest {
 namespace {
 
 constexpr const char* kUser = "fantrace-test";
 constexpr const char* kOtherUser = "fantrace-test2";
-
-struct User {
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
-
-User EnsureUser(const char* name) {
-  if (!getpwnam(name))
-    RunUntraced({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name});
-  passwd* pw = getpwnam(name);
-  if (!pw) {
-    ADD_FAILURE() << "cannot create the test user " << name;
-    return {};
-  }
-  return {pw->pw_uid, pw->pw_gid};
-}
-
-bool Connects(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
 
 // Waits until setpriv has become the user's program in process pid.
 void WaitUntilExecdAs(pid_t pid, uid_t uid) {
@@ -66,15 +41,15 @@ class Daemon : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (geteuid() != 0) return;
-    user_ = EnsureUser(kUser);
-    other_ = EnsureUser(kOtherUser);
+    user_ = EnsureTestUser(kUser);
+    other_ = EnsureTestUser(kOtherUser);
     dir_ = new TempDir;
     std::filesystem::permissions(dir_->path(), std::filesystem::perms::owner_all |
                                                    std::filesystem::perms::group_exec |
                                                    std::filesystem::perms::others_exec);
     socket_ = *dir_ / "run/fantrace.sock";
     daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    for (int i = 0; i < 300 && !Connects(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 300 && !SocketAnswers(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   static void TearDownTestSuite() {
     delete daemon_;  // kills it
@@ -84,7 +59,7 @@ class Daemon : public ::testing::Test {
   }
   void SetUp() override {
     FANTRACE_REQUIRE_ROOT();
-    ASSERT_TRUE(Connects(socket_)) << "fantraced is not serving on " << socket_;
+    ASSERT_TRUE(SocketAnswers(socket_)) << "fantraced is not serving on " << socket_;
   }
 
   // argv run as `name` (setpriv), with FANTRACE_SOCKET set to our daemon's.
@@ -97,7 +72,7 @@ class Daemon : public ::testing::Test {
   }
 
   // A scratch directory the user owns.
-  static void GiveTo(const TempDir& dir, const User& user) {
+  static void GiveTo(const TempDir& dir, const TestUser& user) {
     ASSERT_EQ(chown(dir.path().c_str(), user.uid, user.gid), 0);
   }
 
@@ -113,7 +88,7 @@ class Daemon : public ::testing::Test {
     return t;
   }
 
-  static inline User user_, other_;
+  static inline TestUser user_, other_;
   static inline TempDir* dir_ = nullptr;
   static inline std::string socket_;
   static inline Process* daemon_ = nullptr;

@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "harness.h"
+#include "test_accounts.h"
 
 namespace fantrace::itest {
 namespace {
@@ -71,16 +72,6 @@ TEST(Doctor, NeedsRootAndSaysSoInOneLine) {
 namespace fantrace::itest {
 namespace {
 
-bool Answers(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
 // The database line: missing, fine, and from a newer fantrace, in words.
 TEST(Doctor, SaysWhatStateTheDatabaseIsIn) {
   FANTRACE_REQUIRE_ROOT();
@@ -117,7 +108,7 @@ TEST(Doctor, AnOrdinaryUserIsToldAboutFantraced) {
             std::string::npos)
       << without.out;
   Process daemon({FANTRACED_BIN, "--foreground", "--socket", socket});
-  for (int i = 0; i < 300 && !Answers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 300 && !SocketAnswers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ProcessResult with = RunUntraced(nobody);
   EXPECT_EQ(with.status, 0) << with.out << with.err;
   EXPECT_NE(with.out.find("daemon: fantraced answers on " + socket), std::string::npos) << with.out;

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "provenance_harness.h"
+#include "test_accounts.h"
 
 namespace fantrace::itest {
 namespace {
@@ -32,17 +33,11 @@ namespace {
 constexpr const char* kUser = "fantrace-test";
 constexpr const char* kPrompt = "FT-READY> ";
 
-struct Account {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string name;
-};
-
 // An interactive shell on a pty: type a line, wait for the next prompt.
 class PtyShell {
  public:
   PtyShell(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& cwd,
-           const std::optional<Account>& as) {
+           const std::optional<TestUser>& as) {
     pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
     if (pid_ < 0) {
       ADD_FAILURE() << "forkpty: " << strerror(errno);
@@ -120,29 +115,18 @@ class PtyShell {
   std::string output_;
 };
 
-bool Connects(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
 class ShellIntegration : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {
     if (geteuid() != 0) return;
-    if (!getpwnam(kUser))
-      RunUntraced({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", kUser});
+    EnsureTestUser(kUser);
     daemon_dir_ = new TempDir;
     std::filesystem::permissions(daemon_dir_->path(), std::filesystem::perms::owner_all |
                                                           std::filesystem::perms::group_exec |
                                                           std::filesystem::perms::others_exec);
     socket_ = *daemon_dir_ / "run/fantrace.sock";
     daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    for (int i = 0; i < 300 && !Connects(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 300 && !SocketAnswers(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   static void TearDownTestSuite() {
     delete daemon_;
@@ -153,14 +137,18 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
 
   // Runs the three commands in an interactive `shell` (as `as`, or root)
   // and checks the database they were recorded in.
-  void RecordThreeCommands(const std::string& shell, const std::optional<Account>& as) {
+  void RecordThreeCommands(const std::string& shell, const std::optional<TestUser>& as) {
     TempDir home;
-    if (as) ASSERT_EQ(chown(home.path().c_str(), as->uid, as->gid), 0);
+    if (as) {
+      ASSERT_EQ(chown(home.path().c_str(), as->uid, as->gid), 0);
+    }
     const std::string work = home / "work";
     const std::string data = home / "data";
     for (const std::string& d : {work, data}) {
       std::filesystem::create_directory(d);
-      if (as) ASSERT_EQ(chown(d.c_str(), as->uid, as->gid), 0);
+      if (as) {
+        ASSERT_EQ(chown(d.c_str(), as->uid, as->gid), 0);
+      }
     }
     const std::string input = work + "/input.txt";
     WriteFile(input, "the input\n");
@@ -208,7 +196,9 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(c["argv"], Json(std::vector<std::string>{shell, "-c", lines[i]})) << c.dump(2);
       EXPECT_EQ(c["cwd"], work);
       EXPECT_EQ(c["exit_status"], 0);
-      if (as) EXPECT_EQ(c["uid"], as->uid);
+      if (as) {
+        EXPECT_EQ(c["uid"], as->uid);
+      }
       ids.push_back(c["id"].get<int64_t>());
     }
 
@@ -296,10 +286,10 @@ TEST_P(ShellIntegration, RecordsEveryCommandAsRoot) {
 
 TEST_P(ShellIntegration, RecordsEveryCommandAsAnOrdinaryUserThroughFantraced) {
   FANTRACE_REQUIRE_ROOT();
-  ASSERT_TRUE(Connects(socket_)) << "fantraced is not serving on " << socket_;
-  passwd* pw = getpwnam(kUser);
-  ASSERT_NE(pw, nullptr);
-  RecordThreeCommands(GetParam(), Account{pw->pw_uid, pw->pw_gid, kUser});
+  ASSERT_TRUE(SocketAnswers(socket_)) << "fantraced is not serving on " << socket_;
+  TestUser user = EnsureTestUser(kUser);
+  ASSERT_NE(user.uid, 0u) << "no test user " << kUser;
+  RecordThreeCommands(GetParam(), user);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shells, ShellIntegration, ::testing::Values("bash", "zsh"),

@@ -1,0 +1,37 @@
+#include "test_accounts.h"
+
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "process.h"
+
+namespace fantrace::itest {
+
+TestUser EnsureTestUser(const std::string& name) {
+  if (!getpwnam(name.c_str()))
+    RunUntraced({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name});
+  passwd* pw = getpwnam(name.c_str());
+  if (!pw) {
+    ADD_FAILURE() << "cannot create the test user " << name;
+    return {};
+  }
+  return {pw->pw_uid, pw->pw_gid, name};
+}
+
+bool SocketAnswers(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace fantrace::itest
