@@ -9,17 +9,6 @@
 
 #include "common.bpf.h"
 
-struct ft_path_walk {
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct dentry *mnt_root;  /* of vfsmnt, read once per mount */
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__s32 pos;       /* the path is pathbuf[pos, FT_PATH_MAX) */
-	__u32 done;
-	__u32 truncated;
-};
-
 /* d_parent and d_name lie side by side in struct dentry (in every kernel
  * fantrace supports), so one read fetches both. */
 struct ft_dentry_head {
@@ -45,15 +34,12 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
-static long prepend_name(__u32 index, void *ctx)
+/* One step of the walk: a name, or a mount crossing. 1 ends the walk. */
+static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scratch *s)
 {
-	struct ft_path_walk *w = ctx;
-	struct ft_scratch *s = get_scratch();
 	struct dentry *dentry = w->dentry;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 
-	if (!s)
-		return 1;
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
 
@@ -97,14 +83,55 @@ done:
 	return 1;
 }
 
+#ifdef FT_COMPAT_510
+#define FT_WALK_DONE  (1 << 16)
+#define FT_WALK_TRUNC (1 << 17)
+
+/* No bpf_loop before 5.17: a bounded loop, which the verifier follows
+ * step by step. It is in a global function with scalar arguments (which
+ * 5.10 verifies once per program, not once per call site), and keeps its
+ * state in the scratch map: on the stack the verifier would track the
+ * position's range, and the paths through a name and through a mount
+ * crossing would never look alike, doubling the states at every step.
+ * Returns the walk's pos | FT_WALK_DONE | FT_WALK_TRUNC. */
+__noinline int walk_path(__u64 dentry, __u64 vfsmnt, __u64 root_dentry, __u64 root_mnt)
+{
+	struct ft_scratch *s = get_scratch();
+
+	if (!s)
+		return FT_PATH_MAX | FT_WALK_TRUNC;
+	struct ft_path_walk *w = &s->walk;
+	w->dentry = (struct dentry *)dentry;
+	w->vfsmnt = (struct vfsmount *)vfsmnt;
+	w->mnt_root = BPF_CORE_READ((struct vfsmount *)vfsmnt, mnt_root);
+	w->root_dentry = (struct dentry *)root_dentry;
+	w->root_mnt = (struct vfsmount *)root_mnt;
+	w->pos = FT_PATH_MAX;
+	w->done = 0;
+	w->truncated = 0;
+	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
+		if (prepend_name(w, s))
+			break;
+	return (w->pos & (2 * FT_PATH_MAX - 1)) | (w->done ? FT_WALK_DONE : 0) |
+	       (w->truncated ? FT_WALK_TRUNC : 0);
+}
+#else
+static long prepend_name_step(__u32 index, void *ctx)
+{
+	struct ft_scratch *s = get_scratch();
+
+	return s ? prepend_name(ctx, s) : 1;
+}
+#endif
+
 /* Appends the canonical path of (dentry, vfsmnt) as the next slot: as the
  * task sees it, or, with to_namespace_root, up to the mount namespace's
  * root (for a chroot's new root, which the task itself sees as "/"). */
 static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dentry,
 				       struct vfsmount *vfsmnt, __u32 slot, bool to_namespace_root)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fs_struct *fs = task->fs;  /* BTF pointer: plain loads */
+	struct task_struct *task = current_task();
+	struct fs_struct *fs = FT_LOAD(task, fs);
 	if (!fs) {
 		slot_unreadable(s, slot);
 		return -1;
@@ -112,13 +139,20 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 	struct ft_path_walk w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
-		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
-		.root_dentry = to_namespace_root ? NULL : fs->root.dentry,
-		.root_mnt = to_namespace_root ? NULL : fs->root.mnt,
+		.root_dentry = to_namespace_root ? NULL : FT_LOAD(fs, root.dentry),
+		.root_mnt = to_namespace_root ? NULL : FT_LOAD(fs, root.mnt),
 		.pos = FT_PATH_MAX,
 	};
 
-	bpf_loop(FT_PATH_DEPTH, prepend_name, &w, 0);
+#ifdef FT_COMPAT_510
+	int walked = walk_path((__u64)w.dentry, (__u64)w.vfsmnt, (__u64)w.root_dentry, (__u64)w.root_mnt);
+	w.pos = walked & (2 * FT_PATH_MAX - 1);
+	w.done = !!(walked & FT_WALK_DONE);
+	w.truncated = !!(walked & FT_WALK_TRUNC);
+#else
+	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	bpf_loop(FT_PATH_DEPTH, prepend_name_step, &w, 0);
+#endif
 	if (!w.done)
 		w.truncated = 1;
 	if (w.pos >= FT_PATH_MAX) {  /* the root itself */
