@@ -87,6 +87,13 @@ done:
 #define FT_WALK_DONE  (1 << 16)
 #define FT_WALK_TRUNC (1 << 17)
 
+/* Not inlined: clang would rotate the loop so that it closes by falling
+ * through into its head, which the 5.10 verifier refuses ("back-edge"). */
+static __noinline long prepend_name_once(struct ft_path_walk *w, struct ft_scratch *s)
+{
+	return prepend_name(w, s);
+}
+
 /* No bpf_loop before 5.17: a bounded loop, which the verifier follows
  * step by step. It is in a global function with scalar arguments (which
  * 5.10 verifies once per program, not once per call site), and keeps its
@@ -110,7 +117,7 @@ __noinline int walk_path(__u64 dentry, __u64 vfsmnt, __u64 root_dentry, __u64 ro
 	w->done = 0;
 	w->truncated = 0;
 	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
-		if (prepend_name(w, s))
+		if (prepend_name_once(w, s))
 			break;
 	return (w->pos & (2 * FT_PATH_MAX - 1)) | (w->done ? FT_WALK_DONE : 0) |
 	       (w->truncated ? FT_WALK_TRUNC : 0);
