@@ -193,14 +193,25 @@ struct ft_path_walk {
 	__u32 truncated;
 };
 
+/* A scan of the fd table in progress (file_events.bpf.h). */
+struct ft_fd_scan {
+	struct file **fdarray;
+	unsigned long *open_fds;
+	__u64 first;
+	__u64 last;
+	__u64 bits;      /* the open_fds word of the fd being looked at */
+	__u32 flags;
+};
+
 /* Per-CPU scratch: the record being built and the path being resolved. */
 struct ft_scratch {
 	struct ft_record rec;
 	char data[FT_DATA_SIZE];
 	char pathbuf[FT_PATHBUF_SIZE];
-	/* the compat object's walk state: in the map, where the verifier
-	 * tracks no values, the states of one step and the next are alike */
+	/* the compat object's loop states (their steps are global functions,
+	 * which take no pointers on 5.10) */
 	struct ft_path_walk walk;
+	struct ft_fd_scan fd_scan;
 	__u64 open_seq;                  /* the compat object's open ids (open_id_next) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set

@@ -399,14 +399,6 @@ FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct tra
  * fds: a process with three open fds in a table of 1024 costs three file
  * lookups and sixteen word reads, not a thousand lookups. One flat loop
  * (not a loop per word) keeps the verifier's work, and so start-up, small. */
-struct ft_fd_scan {
-	struct file **fdarray;
-	unsigned long *open_fds;
-	__u64 first;
-	__u64 last;
-	__u64 bits;      /* the open_fds word of the fd being looked at */
-	__u32 flags;
-};
 
 static __always_inline long close_one_fd(__u32 index, void *ctx)
 {
@@ -430,21 +422,14 @@ static __always_inline long close_one_fd(__u32 index, void *ctx)
 }
 
 #ifdef FT_COMPAT_510
-/* No bpf_loop before 5.17: a bounded loop in a global function with
- * scalar arguments, which 5.10 verifies once per program. */
-__noinline int close_fds(__u64 fdarray, __u64 open_fds, __u64 first, __u64 last, __u32 flags)
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * (verified once per program, see prepend_name_step), on the scan state in
+ * the scratch map. */
+__noinline int close_one_fd_step(__u32 index)
 {
-	struct ft_fd_scan scan = {
-		.fdarray = (struct file **)fdarray,
-		.open_fds = (unsigned long *)open_fds,
-		.first = first,
-		.last = last,
-		.flags = flags,
-	};
-	for (__u32 i = 0; i < FT_FD_SCAN_MAX; i++)
-		if (close_one_fd(i, &scan))
-			break;
-	return 0;
+	struct ft_scratch *s = get_scratch();
+
+	return s ? close_one_fd(index, &s->fd_scan) : 1;
 }
 #else
 static long close_one_fd_step(__u32 index, void *ctx)
@@ -464,9 +449,6 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 		last = FT_FD_SCAN_MAX - 1;
 	if (first > last)
 		return;
-#ifdef FT_COMPAT_510
-	close_fds((__u64)BPF_CORE_READ(fdt, fd), (__u64)BPF_CORE_READ(fdt, open_fds), first, last, flags);
-#else
 	struct ft_fd_scan scan = {
 		.fdarray = BPF_CORE_READ(fdt, fd),
 		.open_fds = BPF_CORE_READ(fdt, open_fds),
@@ -474,6 +456,15 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 		.last = last,
 		.flags = flags,
 	};
+#ifdef FT_COMPAT_510
+	struct ft_scratch *s = get_scratch();
+	if (!s)
+		return;
+	s->fd_scan = scan;
+	for (__u32 i = 0; i < FT_FD_SCAN_MAX; i++)
+		if (close_one_fd_step(i))
+			break;
+#else
 	bpf_loop(last - first + 1, close_one_fd_step, &scan, 0);
 #endif
 }

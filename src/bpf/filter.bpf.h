@@ -38,17 +38,29 @@ static __always_inline long match_prefix(__u32 index, struct ft_prefix_match *m)
 }
 
 #ifdef FT_COMPAT_510
-/* No bpf_loop before 5.17: a bounded loop in a global function with
- * scalar arguments, which 5.10 verifies once per program. True when one
- * of the n prefixes from first matches the path of length len. */
-__noinline int match_prefixes(__u32 first, __u32 n, __u32 len)
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * (verified once per program, see prepend_name_step). 1 when prefix
+ * number key matches the path of length len, 2 when there is none. */
+__noinline int match_prefix_key(__u32 key, __u32 len)
 {
-	struct ft_prefix_match m = { .first = first, .len = len };
+	struct ft_prefix_match m = { .first = key, .len = len };
 
-	for (__u32 i = 0; i < FT_PREFIX_MAX; i++)
-		if (i >= n || match_prefix(i, &m))
+	if (match_prefix(0, &m))
+		return m.matched ? 1 : 2;
+	return 0;
+}
+
+/* True when one of the n prefixes from first matches the path. */
+static __always_inline bool match_prefixes(__u32 first, __u32 n, __u32 len)
+{
+	for (__u32 i = 0; i < FT_PREFIX_MAX; i++) {
+		if (i >= n)
 			break;
-	return m.matched;
+		int r = match_prefix_key(first + i, len);
+		if (r)
+			return r == 1;
+	}
+	return false;
 }
 #else
 static long match_prefix_step(__u32 index, void *ctx)

@@ -84,43 +84,15 @@ done:
 }
 
 #ifdef FT_COMPAT_510
-#define FT_WALK_DONE  (1 << 16)
-#define FT_WALK_TRUNC (1 << 17)
-
-/* Not inlined: clang would rotate the loop so that it closes by falling
- * through into its head, which the 5.10 verifier refuses ("back-edge"). */
-static __noinline long prepend_name_once(struct ft_path_walk *w, struct ft_scratch *s)
-{
-	return prepend_name(w, s);
-}
-
-/* No bpf_loop before 5.17: a bounded loop, which the verifier follows
- * step by step. It is in a global function with scalar arguments (which
- * 5.10 verifies once per program, not once per call site), and keeps its
- * state in the scratch map: on the stack the verifier would track the
- * position's range, and the paths through a name and through a mount
- * crossing would never look alike, doubling the states at every step.
- * Returns the walk's pos | FT_WALK_DONE | FT_WALK_TRUNC. */
-__noinline int walk_path(__u64 dentry, __u64 vfsmnt, __u64 root_dentry, __u64 root_mnt)
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * without arguments, which 5.10 verifies once per program (a loop body is
+ * verified again for every iteration). The walk's state is therefore in
+ * the scratch map. */
+__noinline int prepend_name_step(void)
 {
 	struct ft_scratch *s = get_scratch();
 
-	if (!s)
-		return FT_PATH_MAX | FT_WALK_TRUNC;
-	struct ft_path_walk *w = &s->walk;
-	w->dentry = (struct dentry *)dentry;
-	w->vfsmnt = (struct vfsmount *)vfsmnt;
-	w->mnt_root = BPF_CORE_READ((struct vfsmount *)vfsmnt, mnt_root);
-	w->root_dentry = (struct dentry *)root_dentry;
-	w->root_mnt = (struct vfsmount *)root_mnt;
-	w->pos = FT_PATH_MAX;
-	w->done = 0;
-	w->truncated = 0;
-	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
-		if (prepend_name_once(w, s))
-			break;
-	return (w->pos & (2 * FT_PATH_MAX - 1)) | (w->done ? FT_WALK_DONE : 0) |
-	       (w->truncated ? FT_WALK_TRUNC : 0);
+	return s ? prepend_name(&s->walk, s) : 1;
 }
 #else
 static long prepend_name_step(__u32 index, void *ctx)
@@ -151,13 +123,14 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 		.pos = FT_PATH_MAX,
 	};
 
-#ifdef FT_COMPAT_510
-	int walked = walk_path((__u64)w.dentry, (__u64)w.vfsmnt, (__u64)w.root_dentry, (__u64)w.root_mnt);
-	w.pos = walked & (2 * FT_PATH_MAX - 1);
-	w.done = !!(walked & FT_WALK_DONE);
-	w.truncated = !!(walked & FT_WALK_TRUNC);
-#else
 	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+#ifdef FT_COMPAT_510
+	s->walk = w;
+	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
+		if (prepend_name_step())
+			break;
+	w = s->walk;
+#else
 	bpf_loop(FT_PATH_DEPTH, prepend_name_step, &w, 0);
 #endif
 	if (!w.done)
