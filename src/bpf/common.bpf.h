@@ -32,14 +32,40 @@
 #define E2BIG           7
 #define ENOMEM          12
 
+/* The compat object (FT_COMPAT_510) is these sources built for kernels
+ * from 5.8 (ring buffers) to 5.16, Debian 11's 5.10 above all: they lack
+ * bpf_get_current_task_btf (5.11), bpf_task_pt_regs (5.15) and bpf_loop
+ * (5.17), and their verifier takes only scalar or context arguments in a
+ * global function (pointers: 5.12) and no fetching atomics (5.12). What it
+ * does instead is said where it does it; docs/design.md has the costs. */
+#ifdef FT_COMPAT_510
+/* the current task is a plain address there: its fields are probe reads */
+#define FT_LOAD(ptr, field) BPF_CORE_READ(ptr, field)
+/* functions shared by many call sites that take pointers: static, so
+ * verified once per call site instead of once per program */
+#define FT_SHARED static __noinline
+#else
+#define FT_LOAD(ptr, field) ((ptr)->field)  /* a BTF pointer: plain loads */
+#define FT_SHARED __noinline
+#endif
+
 /* Bounds: every loop and buffer has one. */
 #define FT_DATA_SIZE    (5 * FT_PATH_MAX)  /* slots at masked offsets < 4*FT_PATH_MAX */
 #define FT_DATA_MASK    (4 * FT_PATH_MAX - 1)
 #define FT_PATHBUF_SIZE (2 * FT_PATH_MAX)
 #define FT_PATH_MASK    (FT_PATH_MAX - 1)
 #define FT_NAME_MAX     255
+#ifdef FT_COMPAT_510
+/* Bounded loops, which the 5.10 verifier walks through once per
+ * iteration: each step costs start-up time, so the bounds are smaller. A
+ * deeper path is marked truncated like an over-long one; 1024 fds is the
+ * default RLIMIT_NOFILE soft limit, past which few processes go. */
+#define FT_PATH_DEPTH   512    /* components + mount crossings per path */
+#define FT_FD_SCAN_MAX  1024   /* fds looked at when a process exits */
+#else
 #define FT_PATH_DEPTH   2048   /* components + mount crossings per path */
 #define FT_FD_SCAN_MAX  65536  /* fds looked at when a process exits */
+#endif
 #define FT_PREFIX_MAX   16
 #define FT_PREFIX_LEN   256
 
@@ -155,11 +181,38 @@ struct {
 	__uint(max_entries, 32 << 20);   /* resized by userspace (--buffer-size) */
 } events SEC(".maps");
 
+/* A path walk in progress (path.bpf.h). */
+struct ft_path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *mnt_root;  /* of vfsmnt, read once per mount */
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__s32 pos;       /* the path is pathbuf[pos, FT_PATH_MAX) */
+	__u32 done;
+	__u32 truncated;
+};
+
+/* A scan of the fd table in progress (file_events.bpf.h). */
+struct ft_fd_scan {
+	struct file **fdarray;
+	unsigned long *open_fds;
+	__u64 first;
+	__u64 last;
+	__u64 bits;      /* the open_fds word of the fd being looked at */
+	__u32 flags;
+};
+
 /* Per-CPU scratch: the record being built and the path being resolved. */
 struct ft_scratch {
 	struct ft_record rec;
 	char data[FT_DATA_SIZE];
 	char pathbuf[FT_PATHBUF_SIZE];
+	/* the compat object's loop states (their steps are global functions,
+	 * which take no pointers on 5.10) */
+	struct ft_path_walk walk;
+	struct ft_fd_scan fd_scan;
+	__u64 open_seq;                  /* the compat object's open ids (open_id_next) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set
 	 * by the membership lookup every handler starts with (tgid_traced). A
@@ -178,6 +231,15 @@ static __always_inline struct ft_scratch *get_scratch(void)
 {
 	__u32 zero = 0;
 	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+static __always_inline struct task_struct *current_task(void)
+{
+#ifdef FT_COMPAT_510
+	return (struct task_struct *)bpf_get_current_task();
+#else
+	return bpf_get_current_task_btf();
+#endif
 }
 
 static __always_inline void count(__u64 *counter)

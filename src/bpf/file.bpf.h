@@ -34,21 +34,22 @@ struct inode___pre611 {
 } __attribute__((preserve_access_index));
 
 /* The current task's table is read through its BTF pointer: plain loads
- * the verifier makes safe, instead of a helper call per field. */
+ * the verifier makes safe, instead of a helper call per field (probe
+ * reads in the compat object, FT_LOAD). */
 static __always_inline struct file *current_fd_file(__s64 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct file *file = NULL;
 
 	if (fd < 0)
 		return NULL;
-	struct files_struct *files = task->files;
+	struct files_struct *files = FT_LOAD(task, files);
 	if (!files)
 		return NULL;
-	struct fdtable *fdt = files->fdt;
-	if (!fdt || fd >= fdt->max_fds)
+	struct fdtable *fdt = FT_LOAD(files, fdt);
+	if (!fdt || fd >= FT_LOAD(fdt, max_fds))
 		return NULL;
-	struct file **fdarray = fdt->fd;
+	struct file **fdarray = FT_LOAD(fdt, fd);
 	bpf_probe_read_kernel(&file, sizeof(file), &fdarray[fd]);
 	return file;
 }

@@ -23,7 +23,7 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
-__noinline int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
+FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
 			    __u64 aux, __u32 how)
 {
 	if (!v)  /* a global function: verified once, for any caller */
@@ -65,7 +65,7 @@ static __always_inline bool path_from_open(const struct ft_file_state *st)
 	return st->open_report == OPEN_SENT && st->open_generation == merge_generation;
 }
 
-__noinline int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
+FT_SHARED int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
 				     __u64 open_id, bool mergeable)
 {
 	if (!v)
@@ -174,21 +174,46 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
  * no further into its context than the smallest member's arguments (the
  * attach is refused otherwise), and x86-64 leaves the argument registers
  * (di, si, dx, r10, r8, r9) intact through the syscall. */
-static __always_inline struct pt_regs *syscall_regs(void)
+#ifdef FT_COMPAT_510
+/* No bpf_task_pt_regs before 5.15: the registers lie at the top of the
+ * task's kernel stack, as task_pt_regs() finds them on x86-64 (16 KiB
+ * stacks without KASAN), below 16 bytes of padding with CONFIG_X86_FRED
+ * (6.9+). orig_ax, the syscall number, tells which: no match (another
+ * stack size) gives no registers rather than wrong ones. */
+#define FT_THREAD_SIZE  (16 << 10)
+#define FT_FRED_PADDING 16
+
+static __always_inline struct pt_regs *syscall_regs(long nr)
+{
+	void *top = BPF_CORE_READ(current_task(), stack) + FT_THREAD_SIZE;
+	struct pt_regs *regs = (struct pt_regs *)top - 1;
+
+	if (BPF_CORE_READ(regs, orig_ax) == nr)
+		return regs;
+	regs = (struct pt_regs *)(top - FT_FRED_PADDING) - 1;
+	if (BPF_CORE_READ(regs, orig_ax) == nr)
+		return regs;
+	return NULL;
+}
+#define REG(regs, reg) BPF_CORE_READ(regs, reg)
+#else
+static __always_inline struct pt_regs *syscall_regs(long nr)
 {
 	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 }
+#define REG(regs, reg) ((regs)->reg)  /* a BTF pointer: plain loads */
+#endif
 
-/* The syscall number of a syscalls:sys_enter_* record: an int
+/* The syscall number of a syscalls:sys_{enter,exit}_* record: an int
  * (__syscall_nr) where vmlinux.h's raw_syscalls layout has a long id, so
  * only the low half is the number. */
-static __always_inline __s32 syscall_nr(const struct trace_event_raw_sys_enter *ctx)
+static __always_inline __s32 syscall_nr(long id)
 {
-	return (__s32)ctx->id;
+	return (__s32)id;
 }
 
 /* x86-64 syscall numbers of the open family (the exit handler tells them
- * apart by the saved orig_ax; ports to other architectures add theirs). */
+ * apart by the syscall number of its record; ports to other architectures add theirs). */
 #define NR_OPEN    2
 #define NR_CREAT   85
 #define NR_OPENAT  257
@@ -197,30 +222,48 @@ static __always_inline __s32 syscall_nr(const struct trace_event_raw_sys_enter *
 /* The open flags, read at exit from the registers the task entered the
  * syscall with (x86-64 leaves the argument registers intact): no enter
  * handler, no stash, one tracepoint less per open. */
-static __always_inline __u64 open_flags(void)
+static __always_inline __u64 open_flags(__s32 nr)
 {
-	struct pt_regs *regs = syscall_regs();
+	struct pt_regs *regs = syscall_regs(nr);
 	__u64 how_flags = 0;
 
-	switch (regs->orig_ax) {
+	if (!regs)
+		return 0;
+	switch (nr) {
 	case NR_OPEN:
-		return regs->si;
+		return REG(regs, si);
 	case NR_OPENAT:
-		return regs->dx;
+		return REG(regs, dx);
 	case NR_CREAT:
 		return O_TRUNC;
 	case NR_OPENAT2:  /* struct open_how *, flags first */
-		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)regs->dx);
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)REG(regs, dx));
 		return how_flags;
 	}
 	return 0;
 }
 
-static __always_inline int on_open_exit(long ret)
+/* A new open id, never 0. */
+static __always_inline __u64 open_id_next(void)
+{
+#ifdef FT_COMPAT_510
+	/* no fetching atomics before 5.12: a per-CPU sequence, tagged with
+	 * the CPU (a program runs to its end on its CPU) */
+	struct ft_scratch *s = get_scratch();
+	if (!s)
+		return 0;
+	s->open_seq++;
+	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
+#else
+	return __sync_fetch_and_add(&next_open_id, 1) + 1;
+#endif
+}
+
+static __always_inline int on_open_exit(long ret, __s32 nr)
 {
 	if (ret < 0 || !current_traced())
 		return 0;
-	__u64 open_flags_arg = open_flags();
+	__u64 open_flags_arg = open_flags(nr);
 
 	struct file *file = current_fd_file(ret);
 	struct ft_file_view v;
@@ -249,7 +292,7 @@ static __always_inline int on_open_exit(long ret)
 
 	struct ft_file_state fresh = {
 		.inode = (__u64)v.inode,
-		.open_id = __sync_fetch_and_add(&next_open_id, 1) + 1,
+		.open_id = open_id_next(),
 		.open_generation = merge_generation,
 		.open_report = OPEN_UNREPORTED,
 		.created = !!(fmode & FMODE_CREATED),
@@ -278,7 +321,7 @@ static __always_inline int on_open_exit(long ret)
  * keeps start-up short. Userspace attaches it to the other tracepoints of
  * its family (src/lib/tracepoints.cc). */
 FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace_event_raw_sys_exit,
-	   on_open_exit(ctx->ret))
+	   on_open_exit(ctx->ret, syscall_nr(ctx->id)))
 
 /* x86-64 numbers of the write-family calls whose file is not the first
  * argument (see open_flags for why numbers, and ports). */
@@ -296,17 +339,24 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 	struct pt_regs *regs;
 
 	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
-	switch (syscall_nr(ctx)) {
+	__s32 nr = syscall_nr(ctx->id);
+	__u64 mmap_flags;
+	switch (nr) {
 	case NR_COPY_FILE_RANGE:
 	case NR_SPLICE:  /* the file written is the third argument */
-		fd = (__s64)syscall_regs()->dx;
+		regs = syscall_regs(nr);
+		if (!regs)
+			return;
+		fd = (__s64)REG(regs, dx);
 		break;
 	case NR_MMAP:    /* (addr, len, prot, flags, fd, off) */
-		regs = syscall_regs();
-		if (!(regs->dx & PROT_WRITE) ||
-		    ((regs->r10 & 0x0f) != MAP_SHARED && (regs->r10 & 0x0f) != MAP_SHARED_VALIDATE))
+		regs = syscall_regs(nr);
+		if (!regs || !(REG(regs, dx) & PROT_WRITE))
 			return;
-		fd = (__s64)regs->r8;
+		mmap_flags = REG(regs, r10) & 0x0f;
+		if (mmap_flags != MAP_SHARED && mmap_flags != MAP_SHARED_VALIDATE)
+			return;
+		fd = (__s64)REG(regs, r8);
 		break;
 	}
 	on_write_fd(fd);
@@ -325,8 +375,12 @@ static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ct
 	__s64 fd = ARG(0);
 
 	barrier_var(fd);  /* see on_write_family */
-	if (syscall_nr(ctx) != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
-		__s64 newfd = (__s64)syscall_regs()->si;
+	__s32 nr = syscall_nr(ctx->id);
+	if (nr != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
+		struct pt_regs *regs = syscall_regs(nr);
+		if (!regs)
+			return;
+		__s64 newfd = (__s64)REG(regs, si);
 		if (fd == newfd)
 			return;
 		fd = newfd;
@@ -345,16 +399,8 @@ FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct tra
  * fds: a process with three open fds in a table of 1024 costs three file
  * lookups and sixteen word reads, not a thousand lookups. One flat loop
  * (not a loop per word) keeps the verifier's work, and so start-up, small. */
-struct ft_fd_scan {
-	struct file **fdarray;
-	unsigned long *open_fds;
-	__u64 first;
-	__u64 last;
-	__u64 bits;      /* the open_fds word of the fd being looked at */
-	__u32 flags;
-};
 
-static long close_one_fd(__u32 index, void *ctx)
+static __always_inline long close_one_fd(__u32 index, void *ctx)
 {
 	struct ft_fd_scan *scan = ctx;
 	__u64 fd = scan->first + index;
@@ -375,13 +421,33 @@ static long close_one_fd(__u32 index, void *ctx)
 	return 0;
 }
 
+#ifdef FT_COMPAT_510
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * (verified once per program, see prepend_name_step), on the scan state in
+ * the scratch map. */
+__noinline int close_one_fd_step(__u32 index)
+{
+	struct ft_scratch *s = get_scratch();
+
+	return s ? close_one_fd(index, &s->fd_scan) : 1;
+}
+#else
+static long close_one_fd_step(__u32 index, void *ctx)
+{
+	return close_one_fd(index, ctx);
+}
+#endif
+
+/* fds past FT_FD_SCAN_MAX are not looked at */
 static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	__u32 max_fds = BPF_CORE_READ(fdt, max_fds);
 	if (last >= max_fds)
 		last = max_fds - 1;
-	if (first > last || last >= FT_FD_SCAN_MAX)
+	if (last >= FT_FD_SCAN_MAX)
+		last = FT_FD_SCAN_MAX - 1;
+	if (first > last)
 		return;
 	struct ft_fd_scan scan = {
 		.fdarray = BPF_CORE_READ(fdt, fd),
@@ -390,7 +456,17 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 		.last = last,
 		.flags = flags,
 	};
-	bpf_loop(last - first + 1, close_one_fd, &scan, 0);
+#ifdef FT_COMPAT_510
+	struct ft_scratch *s = get_scratch();
+	if (!s)
+		return;
+	s->fd_scan = scan;
+	for (__u32 i = 0; i < FT_FD_SCAN_MAX; i++)
+		if (close_one_fd_step(i))
+			break;
+#else
+	bpf_loop(last - first + 1, close_one_fd_step, &scan, 0);
+#endif
 }
 
 SEC("tracepoint/syscalls/sys_enter_close_range")
@@ -398,7 +474,7 @@ int enter_close_range(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!current_traced() || (ARG(2) & CLOSE_RANGE_CLOEXEC))
 		return 0;
-	close_fd_range(bpf_get_current_task_btf(), ARG(0), ARG(1), 0);
+	close_fd_range(current_task(), ARG(0), ARG(1), 0);
 	return 0;
 }
 

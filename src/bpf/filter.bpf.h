@@ -12,9 +12,8 @@ struct ft_prefix_match {
 	bool matched;
 };
 
-static long match_prefix(__u32 index, void *ctx)
+static __always_inline long match_prefix(__u32 index, struct ft_prefix_match *m)
 {
-	struct ft_prefix_match *m = ctx;
 	__u32 key = m->first + index;
 	struct ft_prefix *p = bpf_map_lookup_elem(&prefixes, &key);
 	struct ft_scratch *s = get_scratch();
@@ -38,24 +37,55 @@ static long match_prefix(__u32 index, void *ctx)
 	return 0;
 }
 
+#ifdef FT_COMPAT_510
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * (verified once per program, see prepend_name_step). 1 when prefix
+ * number key matches the path of length len, 2 when there is none. */
+__noinline int match_prefix_key(__u32 key, __u32 len)
+{
+	struct ft_prefix_match m = { .first = key, .len = len };
+
+	if (match_prefix(0, &m))
+		return m.matched ? 1 : 2;
+	return 0;
+}
+
+/* True when one of the n prefixes from first matches the path. */
+static __always_inline bool match_prefixes(__u32 first, __u32 n, __u32 len)
+{
+	for (__u32 i = 0; i < FT_PREFIX_MAX; i++) {
+		if (i >= n)
+			break;
+		int r = match_prefix_key(first + i, len);
+		if (r)
+			return r == 1;
+	}
+	return false;
+}
+#else
+static long match_prefix_step(__u32 index, void *ctx)
+{
+	return match_prefix(index, ctx);
+}
+
+static __always_inline bool match_prefixes(__u32 first, __u32 n, __u32 len)
+{
+	struct ft_prefix_match m = { .first = first, .len = len };
+
+	bpf_loop(n, match_prefix_step, &m, 0);
+	return m.matched;
+}
+#endif
+
 static __noinline bool path_allowed(struct ft_scratch *s)
 {
-	struct ft_prefix_match m = { .len = s->rec.slot_len[0] };
+	__u32 len = s->rec.slot_len[0];
 	__u32 n_include = opt_n_include(), n_exclude = opt_n_exclude();
 
-	if (n_include) {
-		m.first = prefix_base();
-		bpf_loop(n_include, match_prefix, &m, 0);
-		if (!m.matched)
-			goto drop;
-	}
-	if (n_exclude) {
-		m.first = prefix_base() + FT_PREFIX_MAX;
-		m.matched = false;
-		bpf_loop(n_exclude, match_prefix, &m, 0);
-		if (m.matched)
-			goto drop;
-	}
+	if (n_include && !match_prefixes(prefix_base(), n_include, len))
+		goto drop;
+	if (n_exclude && match_prefixes(prefix_base() + FT_PREFIX_MAX, n_exclude, len))
+		goto drop;
 	return true;
 drop:
 	COUNT(filtered_path);

@@ -44,7 +44,7 @@ static __always_inline void submit_name_record(struct ft_scratch *s)
 static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
 {
 	char first = 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 
 	bpf_probe_read_user(&first, 1, uname);
 	if (first == '/')
@@ -63,7 +63,7 @@ static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const c
 }
 
 /* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */
-__noinline int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
+FT_SHARED int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
 {
 	if (!c)
 		return 0;
@@ -240,7 +240,7 @@ int exit_chroot(struct trace_event_raw_sys_exit *ctx)
 {
 	if (ctx->ret != 0 || !current_traced() || !kind_enabled(FT_CHROOT))
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct ft_scratch *s = record_begin(FT_CHROOT);
 	if (!s)
 		return 0;

@@ -9,17 +9,6 @@
 
 #include "common.bpf.h"
 
-struct ft_path_walk {
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct dentry *mnt_root;  /* of vfsmnt, read once per mount */
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__s32 pos;       /* the path is pathbuf[pos, FT_PATH_MAX) */
-	__u32 done;
-	__u32 truncated;
-};
-
 /* d_parent and d_name lie side by side in struct dentry (in every kernel
  * fantrace supports), so one read fetches both. */
 struct ft_dentry_head {
@@ -45,15 +34,12 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
-static long prepend_name(__u32 index, void *ctx)
+/* One step of the walk: a name, or a mount crossing. 1 ends the walk. */
+static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scratch *s)
 {
-	struct ft_path_walk *w = ctx;
-	struct ft_scratch *s = get_scratch();
 	struct dentry *dentry = w->dentry;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 
-	if (!s)
-		return 1;
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
 
@@ -97,14 +83,34 @@ done:
 	return 1;
 }
 
+#ifdef FT_COMPAT_510
+/* No bpf_loop before 5.17: a bounded loop whose step is a global function
+ * without arguments, which 5.10 verifies once per program (a loop body is
+ * verified again for every iteration). The walk's state is therefore in
+ * the scratch map. */
+__noinline int prepend_name_step(void)
+{
+	struct ft_scratch *s = get_scratch();
+
+	return s ? prepend_name(&s->walk, s) : 1;
+}
+#else
+static long prepend_name_step(__u32 index, void *ctx)
+{
+	struct ft_scratch *s = get_scratch();
+
+	return s ? prepend_name(ctx, s) : 1;
+}
+#endif
+
 /* Appends the canonical path of (dentry, vfsmnt) as the next slot: as the
  * task sees it, or, with to_namespace_root, up to the mount namespace's
  * root (for a chroot's new root, which the task itself sees as "/"). */
 static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dentry,
 				       struct vfsmount *vfsmnt, __u32 slot, bool to_namespace_root)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fs_struct *fs = task->fs;  /* BTF pointer: plain loads */
+	struct task_struct *task = current_task();
+	struct fs_struct *fs = FT_LOAD(task, fs);
 	if (!fs) {
 		slot_unreadable(s, slot);
 		return -1;
@@ -112,13 +118,21 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 	struct ft_path_walk w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
-		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
-		.root_dentry = to_namespace_root ? NULL : fs->root.dentry,
-		.root_mnt = to_namespace_root ? NULL : fs->root.mnt,
+		.root_dentry = to_namespace_root ? NULL : FT_LOAD(fs, root.dentry),
+		.root_mnt = to_namespace_root ? NULL : FT_LOAD(fs, root.mnt),
 		.pos = FT_PATH_MAX,
 	};
 
-	bpf_loop(FT_PATH_DEPTH, prepend_name, &w, 0);
+	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+#ifdef FT_COMPAT_510
+	s->walk = w;
+	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
+		if (prepend_name_step())
+			break;
+	w = s->walk;
+#else
+	bpf_loop(FT_PATH_DEPTH, prepend_name_step, &w, 0);
+#endif
 	if (!w.done)
 		w.truncated = 1;
 	if (w.pos >= FT_PATH_MAX) {  /* the root itself */

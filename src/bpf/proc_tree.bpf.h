@@ -54,7 +54,16 @@ static __always_inline bool tree_leave(__u32 tgid)
  * the session. */
 static __always_inline bool tree_was_last(void)
 {
+#ifdef FT_COMPAT_510
+	/* no fetching atomics before 5.12: decrement, then look. Two
+	 * processes leaving at once may both see zero; the reader goes by
+	 * live_procs, so a second tree-end record changes nothing. */
+	__s64 *live = &live_procs[current_session()];
+	__sync_fetch_and_add(live, -1);
+	return *(volatile __s64 *)live == 0;
+#else
 	return __sync_fetch_and_add(&live_procs[current_session()], -1) == 1;
+#endif
 }
 
 #endif

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "cli/exit_status.h"
@@ -81,7 +83,13 @@ int RunDoctor() {
   for (const KernelFeature& f : kernel.features)
     fmt::print("feature: {:<25} {:<3} (Linux {}+: {})\n", f.name, f.present ? "yes" : "no", f.since,
                f.used_for);
-  fmt::print("code path: {}\n", CodePath(kernel));
+  Result<std::optional<BpfPath>> forced = ParseBpfPath(getenv(kBpfPathEnv));
+  if (!forced) {
+    fmt::print("code path: {}\n", forced.error().message);
+    fmt::print("status: unsupported: fantrace refuses to run with {} set so\n", kBpfPathEnv);
+    return kExitUsage;
+  }
+  fmt::print("code path: {}\n", CodePath(kernel, *forced));
   // Root traces in-process: the daemon is for ordinary users, so its
   // absence is reported, not a failure.
   ReportDaemon();

@@ -16,6 +16,7 @@
 
 #include "abi/events.h"
 #include "lib/bpf_handles.h"
+#include "lib/bpf_objects.h"
 #include "lib/decoder.h"
 #include "lib/fs_magic.h"
 #include "lib/kernel_env.h"
@@ -203,7 +204,9 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   } else if (!options.filter_args.empty()) {
     return MakeError("--filter-arg without --filter-bpf: there is no filter to give it to");
   }
-  impl->skel.reset(fantrace_bpf__open());
+  Result<BpfPath> path = SelectBpfPath();
+  if (!path) return path.error();
+  impl->skel.reset(OpenBpfObject(*path));
   if (!impl->skel) return LoadError("open", -errno);
   fantrace_bpf* skel = impl->skel.get();
 
