@@ -65,6 +65,7 @@ struct TraceCounters {
   uint64_t filtered_fs = 0;      // --exclude-fs
   uint64_t filtered_comm = 0;    // --exclude-comm
   uint64_t filtered_unwritten = 0;  // --only-written
+  uint64_t fd_scan_cut = 0;  // fd tables past the exit scan's limit: closes may be missing
   // Per user filter (--filter-bpf), in chain order: its name, what it dropped.
   std::vector<std::pair<std::string, uint64_t>> filtered_user;
 };

@@ -132,6 +132,8 @@ struct ft_counters {
 	__u64 filtered_fs;     /* dropped by --exclude-fs (file system magic) */
 	__u64 filtered_comm;   /* dropped by --exclude-comm */
 	__u64 filtered_unwritten; /* dropped by --only-written */
+	__u64 fd_scan_cut;     /* exits/close_range whose fd table passed the scan
+	                        * limit: closes of fds past it may be missing */
 	__u64 filtered_user[8];   /* dropped by user filter k (--filter-bpf), FT_FILTER_MAX */
 };
 

@@ -174,7 +174,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		return 0;
 	/* Files still open are closed by exit_files() after this point. */
 	if (BPF_CORE_READ(task, files, count.counter) == 1)
-		close_fd_range(task, 0, FT_FD_SCAN_MAX - 1, FT_F_AT_EXIT);
+		close_fd_range(task, 0, ~0ULL, FT_F_AT_EXIT);  /* up to the table's size */
 	if (kind_enabled(FT_EXIT)) {
 		struct ft_scratch *s = record_begin(FT_EXIT);
 		if (s) {

@@ -445,8 +445,11 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 	__u32 max_fds = BPF_CORE_READ(fdt, max_fds);
 	if (last >= max_fds)
 		last = max_fds - 1;
-	if (last >= FT_FD_SCAN_MAX)
+	if (last >= FT_FD_SCAN_MAX) {
+		/* fds past the limit may be open: say so, never drop silently */
+		COUNT(fd_scan_cut);
 		last = FT_FD_SCAN_MAX - 1;
+	}
 	if (first > last)
 		return;
 	struct ft_fd_scan scan = {

@@ -241,6 +241,12 @@ int RunTraceSession(const Options& o) {
                  "fantrace: warning: the trace is incomplete: {} records could not be decoded, "
                  "{} open files and {} processes could not be tracked\n",
                  undecodable, counters.file_state_full, counters.untracked_procs);
+    if (counters.fd_scan_cut > 0)
+      fmt::print(stderr,
+                 "fantrace: warning: the trace may be incomplete: {} process exits or close_range "
+                 "calls had fd tables past the scan limit (1024 fds on the compat path, 65536 "
+                 "otherwise; see docs/design.md): closes of descriptors past it are not reported\n",
+                 counters.fd_scan_cut);
   }
   fflush(stdout);
   fflush(stderr);

@@ -95,7 +95,8 @@ std::string CountersToJson(const TraceCounters& c) {
                       {"filtered_path", c.filtered_path},
                       {"filtered_fs", c.filtered_fs},
                       {"filtered_comm", c.filtered_comm},
-                      {"filtered_unwritten", c.filtered_unwritten}};
+                      {"filtered_unwritten", c.filtered_unwritten},
+                      {"fd_scan_cut", c.fd_scan_cut}};
   return j.dump();
 }
 
@@ -116,6 +117,7 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   c.filtered_fs = get("filtered_fs");
   c.filtered_comm = get("filtered_comm");
   c.filtered_unwritten = get("filtered_unwritten");
+  c.fd_scan_cut = get("fd_scan_cut");
   return c;
 }
 

@@ -32,6 +32,30 @@ TEST(Files, NewFileIsCreatedAndWritten) {
   EXPECT_EQ((*closed)["size"], file.size()) << "write_file writes the file's own name";
 }
 
+// A descriptor past the exit scan's limit (65536 fds; 1024 on the compat
+// path) is not looked at when its process exits: the trace says so
+// instead of leaving out the file's close silently. Shown on the compat
+// path (forced), whose limit a test can pass under the usual hard
+// RLIMIT_NOFILE.
+TEST(Files, DescriptorPastTheExitScanLimitIsWarnedAbout) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::string file = dir / "high-fd";
+  struct ForceCompat {
+    ForceCompat() { setenv("FANTRACE_BPF_PATH", "compat", 1); }
+    ~ForceCompat() { unsetenv("FANTRACE_BPF_PATH"); }
+  } force;
+  // bash keeps fd 1500 open until it exits
+  Trace t = TraceRun({"bash", "-c", "ulimit -n 2000 && exec 1500>\"$1\" && echo x >&1500", "bash", file});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{file}) << "its open and write were seen";
+  EXPECT_NE(t.err.find("fantrace: warning: the trace may be incomplete: 1 process exits or close_range "
+                       "calls had fd tables past the scan limit"),
+            std::string::npos)
+      << t.err;
+}
+
 TEST(Files, ReadFileIsReadNotWritten) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
