@@ -49,7 +49,7 @@ class Daemon : public ::testing::Test {
                                                    std::filesystem::perms::others_exec);
     socket_ = *dir_ / "run/fantrace.sock";
     daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    for (int i = 0; i < 300 && !SocketAnswers(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    WaitUntilSocketAnswers(socket_);
   }
   static void TearDownTestSuite() {
     delete daemon_;  // kills it

@@ -116,7 +116,7 @@ TEST(Doctor, AnOrdinaryUserIsToldAboutFantraced) {
             std::string::npos)
       << without.out;
   Process daemon({FANTRACED_BIN, "--foreground", "--socket", socket});
-  for (int i = 0; i < 300 && !SocketAnswers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  WaitUntilSocketAnswers(socket);
   ProcessResult with = RunUntraced(nobody);
   EXPECT_EQ(with.status, 0) << with.out << with.err;
   EXPECT_NE(with.out.find("daemon: fantraced answers on " + socket), std::string::npos) << with.out;

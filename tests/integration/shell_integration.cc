@@ -126,7 +126,7 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
                                                           std::filesystem::perms::others_exec);
     socket_ = *daemon_dir_ / "run/fantrace.sock";
     daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    for (int i = 0; i < 300 && !SocketAnswers(socket_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    WaitUntilSocketAnswers(socket_);
   }
   static void TearDownTestSuite() {
     delete daemon_;

@@ -22,4 +22,10 @@ TestUser EnsureTestUser(const std::string& name);
 // True when something accepts connections on the Unix socket at `path`.
 bool SocketAnswers(const std::string& path);
 
+// Waits until a daemon just started answers on `path`: a readiness wait,
+// not a timing check, so it is long (loading and verifying the BPF
+// programs takes seconds in an emulated guest on a busy machine). False
+// when it never did.
+bool WaitUntilSocketAnswers(const std::string& path);
+
 }  // namespace fantrace::itest
