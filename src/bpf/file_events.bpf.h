@@ -438,7 +438,8 @@ static long close_one_fd_step(__u32 index, void *ctx)
 }
 #endif
 
-/* fds past FT_FD_SCAN_MAX are not looked at */
+/* fds past FT_FD_SCAN_MAX are not looked at, and a table that reaches past
+ * it is counted (fd_scan_cut) */
 static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);

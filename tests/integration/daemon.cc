@@ -43,19 +43,12 @@ class Daemon : public ::testing::Test {
     if (geteuid() != 0) return;
     user_ = EnsureTestUser(kUser);
     other_ = EnsureTestUser(kOtherUser);
-    dir_ = new TempDir;
-    std::filesystem::permissions(dir_->path(), std::filesystem::perms::owner_all |
-                                                   std::filesystem::perms::group_exec |
-                                                   std::filesystem::perms::others_exec);
-    socket_ = *dir_ / "run/fantrace.sock";
-    daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    WaitUntilSocketAnswers(socket_);
+    daemon_ = new TestDaemon;
+    socket_ = daemon_->socket();
   }
   static void TearDownTestSuite() {
     delete daemon_;  // kills it
-    delete dir_;
     daemon_ = nullptr;
-    dir_ = nullptr;
   }
   void SetUp() override {
     FANTRACE_REQUIRE_ROOT();
@@ -89,9 +82,8 @@ class Daemon : public ::testing::Test {
   }
 
   static inline TestUser user_, other_;
-  static inline TempDir* dir_ = nullptr;
   static inline std::string socket_;
-  static inline Process* daemon_ = nullptr;
+  static inline TestDaemon* daemon_ = nullptr;
 };
 
 const std::vector<std::string> kJsonl = {"--format", "jsonl", "-o", "-", "--no-summary"};
@@ -327,7 +319,7 @@ TEST_F(Daemon, AClientThatDoesNotReadLosesRecordsNotTheDaemon) {
 }
 
 TEST_F(Daemon, WithoutTheDaemonAUserIsToldHowToStartIt) {
-  ProcessResult r = RunUntraced(As(kUser, {"run", "--", "true"}, *dir_ / "no-such.sock"));
+  ProcessResult r = RunUntraced(As(kUser, {"run", "--", "true"}, daemon_->dir() / "no-such.sock"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("sudo fantraced"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line:\n" << r.err;

@@ -105,21 +105,22 @@ TEST(Doctor, SaysWhatStateTheDatabaseIsIn) {
 // $FANTRACE_SOCKET doctor says tracing works through it.
 TEST(Doctor, AnOrdinaryUserIsToldAboutFantraced) {
   FANTRACE_REQUIRE_ROOT();
-  TempDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
-  const std::string socket = dir / "run/fantrace.sock";
-  std::vector<std::string> nobody = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                     "env",     "FANTRACE_SOCKET=" + socket, FANTRACE_BIN, "doctor"};
-  ProcessResult without = RunUntraced(nobody);
+  auto doctor_as_nobody = [](const std::string& socket) {
+    return RunUntraced({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "env",
+                        "FANTRACE_SOCKET=" + socket, FANTRACE_BIN, "doctor"});
+  };
+  TempDir no_daemon;
+  std::filesystem::permissions(no_daemon.path(),
+                               std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  ProcessResult without = doctor_as_nobody(no_daemon / "run/fantrace.sock");
   EXPECT_EQ(without.status, 2);
   EXPECT_NE(without.out.find("daemon: tracing without root needs the fantraced daemon, which is not running"),
             std::string::npos)
       << without.out;
-  Process daemon({FANTRACED_BIN, "--foreground", "--socket", socket});
-  WaitUntilSocketAnswers(socket);
-  ProcessResult with = RunUntraced(nobody);
+  TestDaemon daemon;
+  ProcessResult with = doctor_as_nobody(daemon.socket());
   EXPECT_EQ(with.status, 0) << with.out << with.err;
-  EXPECT_NE(with.out.find("daemon: fantraced answers on " + socket), std::string::npos) << with.out;
+  EXPECT_NE(with.out.find("daemon: fantraced answers on " + daemon.socket()), std::string::npos) << with.out;
   EXPECT_NE(with.out.find("status: supported through fantraced"), std::string::npos) << with.out;
 }
 

@@ -120,19 +120,12 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
   static void SetUpTestSuite() {
     if (geteuid() != 0) return;
     EnsureTestUser(kUser);
-    daemon_dir_ = new TempDir;
-    std::filesystem::permissions(daemon_dir_->path(), std::filesystem::perms::owner_all |
-                                                          std::filesystem::perms::group_exec |
-                                                          std::filesystem::perms::others_exec);
-    socket_ = *daemon_dir_ / "run/fantrace.sock";
-    daemon_ = new Process({FANTRACED_BIN, "--foreground", "--socket", socket_});
-    WaitUntilSocketAnswers(socket_);
+    daemon_ = new TestDaemon;
+    socket_ = daemon_->socket();
   }
   static void TearDownTestSuite() {
     delete daemon_;
-    delete daemon_dir_;
     daemon_ = nullptr;
-    daemon_dir_ = nullptr;
   }
 
   // Runs the three commands in an interactive `shell` (as `as`, or root)
@@ -228,9 +221,8 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(query("--rfile", work + "/f"), (std::vector<int64_t>{ids[2]}));
   }
 
-  static inline TempDir* daemon_dir_ = nullptr;
   static inline std::string socket_;
-  static inline Process* daemon_ = nullptr;
+  static inline TestDaemon* daemon_ = nullptr;
 };
 
 // FANTRACE_SHELL=off before the eval keeps it off; `shell-init --disable`

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -36,13 +37,21 @@ bool SocketAnswers(const std::string& path) {
   return ok;
 }
 
-bool WaitUntilSocketAnswers(const std::string& path) {
+namespace {
+
+std::string TraversableSocketPath(const TempDir& dir) {
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
+                                               std::filesystem::perms::others_exec);
+  return dir / "run/fantrace.sock";
+}
+
+}  // namespace
+
+TestDaemon::TestDaemon()
+    : socket_(TraversableSocketPath(dir_)), process_({FANTRACED_BIN, "--foreground", "--socket", socket_}) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!SocketAnswers(path)) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
+  while (!SocketAnswers(socket_) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
 }
 
 }  // namespace fantrace::itest

@@ -1,11 +1,13 @@
 // What the tests of tracing without root share: the unprivileged test users
-// (made with useradd when missing) and a check that a daemon's socket
-// answers. Root only, like every integration test.
+// (made with useradd when missing) and a fantraced of their own. Root
+// only, like every integration test.
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
+
+#include "process.h"
 
 namespace fantrace::itest {
 
@@ -22,10 +24,23 @@ TestUser EnsureTestUser(const std::string& name);
 // True when something accepts connections on the Unix socket at `path`.
 bool SocketAnswers(const std::string& path);
 
-// Waits until a daemon just started answers on `path`: a readiness wait,
-// not a timing check, so it is long (loading and verifying the BPF
-// programs takes seconds in an emulated guest on a busy machine). False
-// when it never did.
-bool WaitUntilSocketAnswers(const std::string& path);
+// A fantraced of the test's own (--foreground), serving on DIR/run/
+// fantrace.sock in a temporary directory every user may pass through;
+// killed at the end of its scope. The constructor waits until the socket
+// answers: a readiness wait, not a timing check, so it is long (loading and
+// verifying the BPF programs takes seconds in an emulated guest on a busy
+// machine); a test sees a daemon that never came up through SocketAnswers.
+class TestDaemon {
+ public:
+  TestDaemon();
+
+  const std::string& socket() const { return socket_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::string socket_;
+  Process process_;
+};
 
 }  // namespace fantrace::itest
