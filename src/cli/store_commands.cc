@@ -91,12 +91,24 @@ int Restore(store::Database& db, const StoreOptions& s) {
   return 0;
 }
 
+// A file asked about that exists but cannot be read matches by path only:
+// say so, or a path match would pass for a content match.
+void WarnUnreadable(const std::string& unreadable) {
+  if (!unreadable.empty())
+    fmt::print(stderr,
+               "fantrace: warning: {}; its content cannot be compared with what the recorded commands "
+               "saw, so it is matched by path only\n",
+               unreadable);
+}
+
 // Command id -> the matches of one file question.
 using MatchesById = std::map<int64_t, std::vector<store::FileMatch>>;
 
 Result<MatchesById> MatchFile(store::Database& db, store::FileRole role, const std::string& file) {
-  Result<std::vector<store::FileMatch>> found = store::FindFileMatches(db, role, CanonicalPath(file));
+  std::string unreadable;
+  Result<std::vector<store::FileMatch>> found = store::FindFileMatches(db, role, CanonicalPath(file), &unreadable);
   if (!found) return found.error();
+  WarnUnreadable(unreadable);
   MatchesById by_id;
   for (store::FileMatch& m : *found) by_id[m.command_id].push_back(std::move(m));
   return by_id;
@@ -207,8 +219,10 @@ int Lineage(store::Database& db, const StoreOptions& s) {
   store::LineageOptions options;
   options.depth = s.depth;
   options.all_inputs = s.all_inputs;
-  Result<store::LineageFile> root = store::BuildLineage(db, path, options);
+  std::string unreadable;
+  Result<store::LineageFile> root = store::BuildLineage(db, path, options, &unreadable);
   if (!root) return Fail(root.error().message);
+  WarnUnreadable(unreadable);
   std::string text;
   if (s.format == "dot") text = store::RenderLineageDot(*root);
   else if (s.format == "html") text = store::RenderLineageHtml(*root);

@@ -68,8 +68,9 @@ bool IsSystemPath(const std::string& path) {
   return false;
 }
 
-Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options) {
-  Result<std::vector<FileMatch>> writers = FindFileMatches(db, FileRole::kWritten, path);
+Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options,
+                                 std::string* unreadable) {
+  Result<std::vector<FileMatch>> writers = FindFileMatches(db, FileRole::kWritten, path, unreadable);
   if (!writers) return writers.error();
   LineageFile root;
   root.file.role = FileRole::kWritten;

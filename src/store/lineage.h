@@ -41,8 +41,10 @@ struct LineageOptions {
 };
 
 // The lineage of the file at `path` (absolute, canonical). A file nothing
-// recorded wrote yields a root without a writer.
-Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options);
+// recorded wrote yields a root without a writer. `unreadable` as for
+// FindFileMatches: why the file exists but could not be read, if so.
+Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options,
+                                 std::string* unreadable = nullptr);
 
 // True for paths under the system directories the default view omits.
 bool IsSystemPath(const std::string& path);

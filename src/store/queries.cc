@@ -171,7 +171,8 @@ Result<std::optional<CommandRecord>> LoadCommand(Database& db, int64_t id) {
   return std::optional<CommandRecord>(std::move(c));
 }
 
-Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path) {
+Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path,
+                                               std::string* unreadable) {
   std::vector<FileMatch> out;
   std::set<int64_t> seen;
   const std::string role_name = FileRoleName(role);
@@ -181,10 +182,14 @@ Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, cons
   struct stat now;
   const bool exists = stat(path.c_str(), &now) == 0 && S_ISREG(now.st_mode);
   const int64_t size = exists ? static_cast<int64_t>(now.st_size) : -1;
+  std::string unhashed;
   for (const HashSchemeRow& s : *schemes) {
     if (!exists) break;  // missing: path matches only
     Result<std::string> hash = HashPath(path, s.scheme);
-    if (!hash) break;
+    if (!hash) {
+      unhashed = hash.error().message;
+      break;
+    }
     Status c = CollectMatches(
         db, "f.role = ? AND f.hash = ? AND f.hash_scheme = ? AND f.size = ?",
         [&](Statement& st) { st.Bind(1, role_name).Bind(2, *hash).Bind(3, s.id).Bind(4, size); },
@@ -198,9 +203,11 @@ Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, cons
       MatchKind::kPath, seen, out);
   if (!c) return c.error();
   // Whatever matched by path but not by content was changed since (or
-  // could not be hashed when the command ran).
-  for (size_t i = first_path_match; i < out.size(); ++i) out[i].changed_since = true;
+  // could not be hashed when the command ran), unless the file asked about
+  // could not be read now: then nothing was compared.
+  for (size_t i = first_path_match; i < out.size(); ++i) out[i].changed_since = unhashed.empty();
   PreferSamePath(out, path);
+  if (unreadable) *unreadable = std::move(unhashed);
   return out;
 }
 

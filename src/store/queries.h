@@ -51,8 +51,12 @@ struct FileMatch {
 // hash and size (under every hash scheme in the database), then by path.
 // Content matches at the same path come before those elsewhere (a copy);
 // within each group the newest command first. `path` should be absolute
-// and canonical; a missing file matches by path.
-Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path);
+// and canonical; a missing file matches by path. A file that exists but
+// cannot be read matches by path only, and those matches are not marked
+// changed: nothing was compared. `unreadable`, when given, receives why it
+// could not be read ("" when it could, or is missing).
+Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path,
+                                               std::string* unreadable = nullptr);
 
 // The written rows with the content (hash and size) of `file`, or at its
 // path, of commands started before `before_ns`; ordered as FindFileMatches.

@@ -242,6 +242,45 @@ TEST(ProvenanceChanges, FileChangedBeforeItCouldBeHashedHasNoHash) {
   EXPECT_NE(text.out.find("changed before it could be hashed"), std::string::npos) << text.out;
 }
 
+TEST(ProvenanceChanges, FileTheUserCannotReadMatchesByPathWithAWarningNotAsChanged) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir work;
+  ASSERT_EQ(chmod(work.path().c_str(), 0777), 0);  // nobody opens the database (and its -wal) here
+  std::string db = work / "p.db";
+  ProcessResult recorded = Fantrace(work.path(), {"record", "--db", db, "--", "sh", "-c", "echo secret > secret.txt"});
+  ASSERT_EQ(recorded.status, 0) << recorded.err;
+  ASSERT_EQ(chown(db.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod((work / "secret.txt").c_str(), 0600), 0);  // unchanged, but nobody cannot read it
+  auto as_nobody = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                  "env", "-C", work.path(), FANTRACE_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunUntraced(argv);
+  };
+
+  ProcessResult r = as_nobody({"query", "--db", db, "--json", "--wfile", "secret.txt"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json found = ParseJson(r);
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_EQ(found[0]["matches"][0]["match"], "path");
+  EXPECT_EQ(found[0]["matches"][0]["changed_since"], false) << "nothing was compared, so nothing is known to have changed";
+  EXPECT_NE(r.err.find("warning: cannot open " + work / "secret.txt" + ": Permission denied"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("matched by path only"), std::string::npos) << r.err;
+
+  ProcessResult lineage = as_nobody({"lineage", "--db", db, "secret.txt"});
+  EXPECT_EQ(lineage.status, 0) << lineage.err;
+  EXPECT_NE(lineage.out.find("writer found by path"), std::string::npos) << lineage.out;
+  EXPECT_EQ(lineage.out.find("changed since"), std::string::npos) << lineage.out;
+  EXPECT_NE(lineage.err.find("matched by path only"), std::string::npos) << lineage.err;
+
+  ProcessResult as_root = Fantrace(work.path(), {"query", "--db", db, "--json", "--wfile", "secret.txt"});
+  Json by_root = ParseJson(as_root);
+  ASSERT_EQ(by_root.size(), 1u) << as_root.out;
+  EXPECT_EQ(by_root[0]["matches"][0]["match"], "content") << "root reads it: a content match";
+  EXPECT_EQ(as_root.err.find("warning"), std::string::npos) << as_root.err;
+}
+
 TEST(ProvenanceRecord, ExitStatusIsTheCommands) {
   FANTRACE_REQUIRE_ROOT();
   TempDir work;
