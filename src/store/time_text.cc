@@ -1,5 +1,6 @@
 #include "store/time_text.h"
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -60,7 +61,10 @@ Result<int64_t> ParseTimeSpec(const std::string& text, int64_t now_ns) {
     int n = sscanf(tail + 1, "%2d:%2d%n:%2d%n", &hour, &minute, &rest, &second, &rest);
     if (n < 2 || used + 1 + rest != static_cast<int>(text.size())) return bad;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return bad;
+  // mktime would take 2024-02-30 for March 1st: a typo must not move the range.
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return bad;
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
   tm.tm_mday = day;

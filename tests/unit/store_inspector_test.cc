@@ -123,7 +123,8 @@ TEST(TimeText, ParsesDatesEpochsAndAges) {
   ASSERT_TRUE(day && minute && second);
   EXPECT_EQ(*minute - *day, (10 * 3600 + 30 * 60) * 1'000'000'000LL);
   EXPECT_EQ(*second - *minute, 15 * 1'000'000'000LL);
-  for (const char* bad : {"", "yesterday", "2h30", "2024-13-01", "2024-02-29 25:00", "@x", "5y"})
+  for (const char* bad : {"", "yesterday", "2h30", "2024-13-01", "2024-02-29 25:00", "@x", "5y", "2024-02-30",
+                          "2023-02-29", "2024-04-31", "2024-00-10", "2024-01-00"})
     EXPECT_FALSE(ParseTimeSpec(bad, now)) << bad;
   EXPECT_EQ(FormatLocalTime(*minute), "2024-02-29 10:30:00");
   EXPECT_EQ(*ParseTimeSpec("2999-01-01", now), INT64_MAX) << "saturates instead of wrapping";
