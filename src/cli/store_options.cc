@@ -1,6 +1,10 @@
 #include "cli/store_options.h"
 
+#include <charconv>
+#include <cstdint>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/options.h"
 
@@ -12,6 +16,22 @@ constexpr const char* kDbHelp =
     "~/.local/share/fantrace/provenance.db of the invoking user, SUDO_USER under sudo)";
 
 void AddDbOption(CLI::App* cmd, StoreOptions& s) { cmd->add_option("--db", s.db, kDbHelp)->type_name("PATH"); }
+
+// A whole number from `min` to `max` named `what` in the message (CLI11's
+// own range check prints the limits of a double, and lets "-1" through to
+// an unsigned option as its largest value).
+CLI::Validator WholeNumber(int64_t min, int64_t max, const std::string& what) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        int64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [at, ec] = std::from_chars(text.data(), end, value);
+        if (ec == std::errc() && at == end && value >= min && value <= max) return {};
+        if (max == INT64_MAX) return fmt::format("'{}' is not {} (a whole number, {} or more)", text, what, min);
+        return fmt::format("'{}' is not {} (a whole number from {} to {})", text, what, min, max);
+      },
+      "");
+}
 
 }  // namespace
 
@@ -82,7 +102,8 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
       ->type_name("TIME");
   c.query->add_option("--until", s.until, "Commands started at or before TIME (as --since)")
       ->type_name("TIME");
-  c.query->add_option("--exit-status", s.exit_status, "Commands that exited with STATUS")
+  c.query->add_option("--exit-status", s.exit_status, "Commands that exited with STATUS (0-255, as a shell's $?)")
+      ->check(WholeNumber(0, 255, "an exit status"))
       ->type_name("STATUS");
   c.query->add_option("--restore", s.restore,
                       "Write the kept content of a script or configuration file, named by its path "
@@ -94,14 +115,17 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
 
   c.history = app.add_subcommand("history", "List the latest recorded commands, newest first, one line each");
   AddDbOption(c.history, s);
-  c.history->add_option("-n,--count", s.limit, "How many commands (default 20; 0 for all)")->type_name("N");
+  c.history->add_option("-n,--count", s.limit, "How many commands (default 20; 0 for all)")
+      ->check(WholeNumber(0, INT64_MAX, "a number of commands"))
+      ->type_name("N");
   c.history->add_flag("--json", s.json, "Print a JSON array instead of a table");
 
   c.show = app.add_subcommand("show", "Show one recorded command with all its files");
   AddDbOption(c.show, s);
   c.show->add_option("id", s.id, "The command's id (as history and query print it)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber(1, INT64_MAX, "a command id"))
+      ->type_name("ID");
   c.show->add_flag("--json", s.json, "Print a JSON object instead of text");
 
   c.lineage = app.add_subcommand(

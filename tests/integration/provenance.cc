@@ -14,11 +14,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness.h"
 #include "provenance_harness.h"
@@ -292,6 +294,33 @@ TEST(ProvenanceRecord, ExitStatusIsTheCommands) {
   ProcessResult unusable = Fantrace(work.path(), {"record", "--db", "/proc/no/such/p.db", "--", "true"});
   EXPECT_EQ(unusable.status, 2);
   EXPECT_NE(unusable.err.find("/proc/no"), std::string::npos) << "the message names the path: " << unusable.err;
+}
+
+// Bad input to the reading commands: one message naming what is wrong,
+// exit status 2, nothing on standard output.
+TEST(ProvenanceCli, BadInputIsAClearErrorWithExitStatus2) {
+  TempDir work;
+  std::string db = work / "p.db";
+  WriteFile(work / "not-a-db", "just text, long enough to be no SQLite header at all\n");
+  WriteFile(work / "empty.db", "");  // an empty file is an empty SQLite database
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"history", "--db", db}, "there is no provenance database at " + db},
+      {{"show", "--db", db, "abc"}, "'abc' is not a command id (a whole number, 1 or more)"},
+      {{"show", "--db", db, "0"}, "'0' is not a command id"},
+      {{"show", "--db", db, "99999999999999999999"}, "is not a command id"},
+      {{"history", "--db", db, "-n", "-1"}, "'-1' is not a number of commands"},
+      {{"query", "--db", db, "--exit-status", "300"}, "'300' is not an exit status (a whole number from 0 to 255)"},
+      {{"query", "--db", work / "empty.db", "--since", "2024-02-30"}, "'2024-02-30' is not a time"},
+      {{"query", "--db", work / "not-a-db", "--command", "x"}, "file is not a database"},
+  };
+  for (const auto& [args, message] : cases) {
+    ProcessResult r = Fantrace(work.path(), args);
+    std::string what = fmt::format("{}", fmt::join(args, " "));
+    EXPECT_EQ(r.status, 2) << what << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << what << ": " << r.err;
+    EXPECT_EQ(r.out, "") << what;
+  }
+  EXPECT_FALSE(std::filesystem::exists(db)) << "reading commands create no database";
 }
 
 // Starts `fantrace ARGS...` in `cwd`, reads its standard error until the
