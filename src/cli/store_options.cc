@@ -33,6 +33,34 @@ CLI::Validator WholeNumber(int64_t min, int64_t max, const std::string& what) {
       "");
 }
 
+// Footers of the reading commands' --help: their own exit statuses and
+// examples, not run's (which CLI11 would otherwise copy from the main help).
+constexpr const char* kQueryFooter =
+    "\nExit status: 0 if a command matched, 1 if none did (or --restore found no kept\n"
+    "content), 2 on errors (no database, bad options, an output that cannot be written).\n"
+    "\nExamples:\n"
+    "  fantrace query --wfile results.csv\n"
+    "  fantrace query --rfile data.csv --since 7d --exit-status 0\n"
+    "  fantrace query --command 'make *' --cwd ~/proj --json\n"
+    "  fantrace query --restore analysis.sh -o /tmp/then\n"
+    "\nMore in docs/provenance.md.\n";
+constexpr const char* kHistoryFooter =
+    "\nExit status: 0, or 2 on errors (no database, bad options).\n"
+    "\nExamples:\n"
+    "  fantrace history\n"
+    "  fantrace history -n 0 --json\n";
+constexpr const char* kShowFooter =
+    "\nExit status: 0, 1 if there is no command ID, 2 on errors (no database, bad options).\n"
+    "\nExample:\n"
+    "  fantrace show 42\n";
+constexpr const char* kLineageFooter =
+    "\nExit status: 0, 1 if no recorded command wrote FILE, 2 on errors (no database, bad\n"
+    "options, an output that cannot be written).\n"
+    "\nExamples:\n"
+    "  fantrace lineage results.csv\n"
+    "  fantrace lineage --format dot results.csv | dot -Tsvg > lineage.svg\n"
+    "  fantrace lineage --format html -o lineage.html results.csv\n";
+
 }  // namespace
 
 const char* const kStoreFooter =
@@ -112,8 +140,10 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
   c.query->add_option("-o,--output-dir", s.restore_dir, "Directory --restore writes into (created if missing)")
       ->type_name("DIR");
   c.query->add_flag("--json", s.json, "Print a JSON array instead of a table");
+  c.query->footer(kQueryFooter);
 
-  c.history = app.add_subcommand("history", "List the latest recorded commands, newest first, one line each");
+  c.history = app.add_subcommand("history", "List the latest recorded commands, one line each, the newest last");
+  c.history->footer(kHistoryFooter);
   AddDbOption(c.history, s);
   c.history->add_option("-n,--count", s.limit, "How many commands (default 20; 0 for all)")
       ->check(WholeNumber(0, INT64_MAX, "a number of commands"))
@@ -121,6 +151,7 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
   c.history->add_flag("--json", s.json, "Print a JSON array instead of a table");
 
   c.show = app.add_subcommand("show", "Show one recorded command with all its files");
+  c.show->footer(kShowFooter);
   AddDbOption(c.show, s);
   c.show->add_option("id", s.id, "The command's id (as history and query print it)")
       ->required()
@@ -132,6 +163,7 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
       "lineage",
       "Show where FILE came from: the command that wrote it (found by content, then path), the "
       "files that command read, the commands that wrote those, and so on");
+  c.lineage->footer(kLineageFooter);
   AddDbOption(c.lineage, s);
   c.lineage->add_option("file", s.file, "The file to trace back")->required()->type_name("FILE");
   c.lineage->add_option("-f,--format", s.format,

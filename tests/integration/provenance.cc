@@ -323,6 +323,26 @@ TEST(ProvenanceCli, BadInputIsAClearErrorWithExitStatus2) {
   EXPECT_FALSE(std::filesystem::exists(db)) << "reading commands create no database";
 }
 
+// Each reading command's --help states its own exit statuses, not those of
+// run (the traced command's).
+TEST(ProvenanceCli, HelpOfEachReadingCommandGivesItsOwnExitStatus) {
+  TempDir work;
+  const std::vector<std::pair<std::string, std::string>> commands{
+      {"query", "1 if none did"},
+      {"history", "Exit status: 0, or 2 on errors"},
+      {"show", "1 if there is no command ID"},
+      {"lineage", "1 if no recorded command wrote FILE"}};
+  for (const auto& [command, status] : commands) {
+    ProcessResult r = Fantrace(work.path(), {command, "--help"});
+    EXPECT_EQ(r.status, 0) << command << ": " << r.err;
+    EXPECT_NE(r.out.find(status), std::string::npos) << command << ":\n" << r.out;
+    EXPECT_EQ(r.out.find("traced command's exit status"), std::string::npos) << command << ":\n" << r.out;
+    EXPECT_NE(r.out.find("fantrace " + command + " "), std::string::npos) << "an example: " << r.out;
+  }
+  ProcessResult history = Fantrace(work.path(), {"history", "--help"});
+  EXPECT_NE(history.out.find("the newest last"), std::string::npos) << "as history prints them: " << history.out;
+}
+
 // Starts `fantrace ARGS...` in `cwd`, reads its standard error until the
 // summary's "kernel:" line (the trace has ended; hashing and storing come
 // next), waits `delay` and kills it with SIGKILL. A negative delay kills it
