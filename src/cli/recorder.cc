@@ -81,9 +81,10 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
   r.lost = summary.lost;
   r.fantrace_version = FANTRACE_VERSION;
   const store::HashScheme scheme;
+  store::KernelDevices devices;
   auto inspect = [&](store::FileRole role, const std::vector<std::string>& paths) {
     for (const std::string& path : paths)
-      r.files.push_back(store::InspectFile(role, path, facts_, capture_, scheme));
+      r.files.push_back(store::InspectFile(role, path, facts_, capture_, scheme, devices));
   };
   inspect(store::FileRole::kExecuted, summary.executed);
   inspect(store::FileRole::kRead, summary.read);

@@ -45,7 +45,7 @@ class Fd {
 }  // namespace
 
 FileRecord InspectFile(FileRole role, const std::string& path, const FileFacts& facts,
-                       const CapturePolicy& capture, const HashScheme& scheme) {
+                       const CapturePolicy& capture, const HashScheme& scheme, KernelDevices& devices) {
   FileRecord rec;
   rec.role = role;
   rec.path = path;
@@ -72,6 +72,12 @@ FileRecord InspectFile(FileRole role, const std::string& path, const FileFacts& 
   }
 
   std::optional<KernelFacts> kernel = facts.Find(before.st_dev, before.st_ino);
+  if (!kernel) {
+    // Not under stat's device number: on btrfs and on overlays over several
+    // filesystems the kernel reported the file under its mount's.
+    std::optional<uint64_t> dev = devices.Of(fd.get());
+    if (dev && *dev != before.st_dev) kernel = facts.Find(*dev, before.st_ino);
+  }
   HashState verdict = HashState::kUnverified;
   if (kernel) {
     verdict = kernel->size == rec.size && kernel->mtime_ns == rec.mtime_ns ? HashState::kVerified

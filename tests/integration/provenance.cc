@@ -283,6 +283,41 @@ TEST(ProvenanceChanges, FileTheUserCannotReadMatchesByPathWithAWarningNotAsChang
   EXPECT_EQ(as_root.err.find("warning"), std::string::npos) << as_root.err;
 }
 
+// stat's device number is not always the one the kernel's events carry:
+// on an overlay over two filesystems (as on btrfs) a file reports its
+// layer's. Its hash is still verified against the kernel's facts.
+TEST(ProvenanceRecord, FilesWhoseStatDeviceIsNotTheKernelsAreVerified) {
+  FANTRACE_REQUIRE_ROOT();
+  if (ReadFile("/proc/filesystems").find("\toverlay\n") == std::string::npos &&
+      RunUntraced({"modprobe", "overlay"}).status != 0)
+    GTEST_SKIP() << "this kernel has no overlayfs";
+  TempDir dir;
+  ScopedMount lower("tmpfs", dir / "lower", "tmpfs");
+  ScopedMount upper("tmpfs", dir / "upper", "tmpfs");
+  ASSERT_TRUE(lower.mounted() && upper.mounted());
+  std::filesystem::create_directories(dir / "upper/data");
+  std::filesystem::create_directories(dir / "upper/work");
+  WriteFile(dir / "lower/in.txt", "from the lower layer\n");
+  ScopedMount merged("overlay", dir / "merged", "overlay", 0,
+                     fmt::format("lowerdir={},upperdir={},workdir={}", dir / "lower", dir / "upper/data",
+                                 dir / "upper/work"));
+  ASSERT_TRUE(merged.mounted());
+  std::string work = dir / "merged", db = dir / "p.db";
+  ProcessResult r = Fantrace(work, {"record", "--db", db, "--", "sh", "-c", "cat in.txt > out.txt"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_NE(Stat(work + "/out.txt").st_dev, Stat(work).st_dev) << "the case under test: a layer's device number";
+
+  Json shown = ParseJson(Fantrace(work, {"show", "--db", db, "--json", "1"}));
+  std::set<std::string> verified;
+  for (const Json& f : shown["files"])
+    if (f["hash_state"] == "verified") verified.insert(f["path"].get<std::string>());
+  EXPECT_TRUE(verified.contains(work + "/out.txt")) << shown.dump(1);
+  EXPECT_TRUE(verified.contains(work + "/in.txt")) << shown.dump(1);
+  Json found = ParseJson(Fantrace(work, {"query", "--db", db, "--json", "--wfile", "out.txt"}));
+  ASSERT_EQ(found.size(), 1u) << found.dump(1);
+  EXPECT_EQ(found[0]["matches"][0]["match"], "content");
+}
+
 TEST(ProvenanceRecord, ExitStatusIsTheCommands) {
   FANTRACE_REQUIRE_ROOT();
   TempDir work;

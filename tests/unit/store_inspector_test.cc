@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include "store/capture_policy.h"
 #include "store/content_hash.h"
 #include "store/file_inspector.h"
+#include "store/kernel_devices.h"
 #include "store/time_text.h"
 #include "store_test_util.h"
 
@@ -33,10 +35,11 @@ Event CloseOf(const std::string& path) {
 
 TEST(FileInspector, UnchangedSinceCloseIsVerifiedAndHashed) {
   ScratchDir dir;
+  KernelDevices devices;
   Write(dir / "out.csv", "a,b\n");
   FileFacts facts;
   facts.Add(CloseOf(dir / "out.csv"));
-  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(r.hash_state, HashState::kVerified);
   ASSERT_TRUE(r.hash);
   EXPECT_EQ(*r.hash, HashBytes("a,b\n"));
@@ -45,38 +48,42 @@ TEST(FileInspector, UnchangedSinceCloseIsVerifiedAndHashed) {
 
 TEST(FileInspector, ChangedAfterCloseIsReportedWithoutAHash) {
   ScratchDir dir;
+  KernelDevices devices;
   Write(dir / "out.csv", "a,b\n");
   FileFacts facts;
   facts.Add(CloseOf(dir / "out.csv"));
   Write(dir / "out.csv", "a,b,c\n");  // same inode, other size
-  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(r.hash_state, HashState::kChanged);
   EXPECT_FALSE(r.hash);
 }
 
 TEST(FileInspector, ReplacedWrittenFileIsChanged) {
   ScratchDir dir;
+  KernelDevices devices;
   Write(dir / "out.csv", "a\n");
   FileFacts facts;
   facts.Add(CloseOf(dir / "out.csv"));
   Write(dir / "new", "a\n");
   ASSERT_EQ(rename((dir / "new").c_str(), (dir / "out.csv").c_str()), 0);  // another inode, same bytes
-  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord r = InspectFile(FileRole::kWritten, dir / "out.csv", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(r.hash_state, HashState::kChanged);
 }
 
 TEST(FileInspector, FollowsARenameAfterCloseByInode) {
   ScratchDir dir;
+  KernelDevices devices;
   Write(dir / "tmp123", "obj\n");
   FileFacts facts;
   facts.Add(CloseOf(dir / "tmp123"));
   ASSERT_EQ(rename((dir / "tmp123").c_str(), (dir / "final.o").c_str()), 0);
-  FileRecord r = InspectFile(FileRole::kWritten, dir / "final.o", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord r = InspectFile(FileRole::kWritten, dir / "final.o", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(r.hash_state, HashState::kVerified);
 }
 
 TEST(FileInspector, ScriptsAreCapturedAndDeletedFilesMissing) {
   ScratchDir dir;
+  KernelDevices devices;
   Write(dir / "run.py", "print(1)\n");
   Write(dir / "tool", "#!/bin/sh\n");
   FileFacts facts;
@@ -85,20 +92,33 @@ TEST(FileInspector, ScriptsAreCapturedAndDeletedFilesMissing) {
   exec.path = "/bin/sh";
   exec.script = dir / "tool";
   facts.Add(exec);
-  FileRecord py = InspectFile(FileRole::kRead, dir / "run.py", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord py = InspectFile(FileRole::kRead, dir / "run.py", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(py.hash_state, HashState::kUnverified) << "no kernel facts to compare";
   ASSERT_TRUE(py.content);
   EXPECT_EQ(*py.content, "print(1)\n");
   EXPECT_EQ(*py.hash, HashBytes("print(1)\n"));
-  FileRecord tool = InspectFile(FileRole::kExecuted, dir / "tool", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord tool = InspectFile(FileRole::kExecuted, dir / "tool", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_TRUE(tool.content) << "an exec'd script is kept whatever its name";
 
   CapturePolicy small = DefaultCapturePolicy();
   small.max_size = 4;
-  EXPECT_FALSE(InspectFile(FileRole::kRead, dir / "run.py", facts, small, HashScheme{}).content);
+  EXPECT_FALSE(InspectFile(FileRole::kRead, dir / "run.py", facts, small, HashScheme{}, devices).content);
 
-  FileRecord gone = InspectFile(FileRole::kDeleted, dir / "nothing", facts, DefaultCapturePolicy(), HashScheme{});
+  FileRecord gone = InspectFile(FileRole::kDeleted, dir / "nothing", facts, DefaultCapturePolicy(), HashScheme{}, devices);
   EXPECT_EQ(gone.hash_state, HashState::kMissing);
+}
+
+TEST(KernelDevices, MountinfoGivesEachMountItsDevice) {
+  const char* text =
+      "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+      "48 27 0:41 / /mnt/data rw,relatime - btrfs /dev/loop0 rw,subvolid=5,subvol=/\n"
+      "garbage\n"
+      "52 27 0:45 / /merged rw - overlay overlay rw,lowerdir=/lo";  // no final newline
+  std::map<uint64_t, uint64_t> m = ParseMountinfo(text);
+  EXPECT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[22], makedev(254, 0));
+  EXPECT_EQ(m[48], makedev(0, 41));
+  EXPECT_EQ(m[52], makedev(0, 45));
 }
 
 TEST(CapturePolicy, SuffixesAndWholeNames) {
