@@ -40,7 +40,8 @@ Result<DbOwner> InvokingUser() {
   owner.uid = getuid();
   owner.gid = getgid();
   const char* sudo_uid = getenv("SUDO_UID");
-  if (geteuid() == 0 && sudo_uid && *sudo_uid) {
+  const bool for_sudo_user = geteuid() == 0 && sudo_uid && *sudo_uid;
+  if (for_sudo_user) {
     Result<uint32_t> uid = ParseId(sudo_uid, "SUDO_UID");
     if (!uid) return uid.error();
     owner.uid = *uid;
@@ -60,8 +61,11 @@ Result<DbOwner> InvokingUser() {
   } else {
     owner.name = std::to_string(owner.uid);
   }
+  // XDG's default is $HOME/.local/share, and HOME is ours unless we work
+  // for the sudo user: sudo leaves root's, so theirs is the password
+  // database's.
   const char* home = getenv("HOME");
-  if (owner.home.empty() && home && owner.uid == getuid()) owner.home = home;
+  if (!for_sudo_user && home && home[0] == '/') owner.home = home;
   if (owner.home.empty())
     return MakeError(fmt::format("user {} has no home directory for the provenance database; give --db PATH",
                                  owner.name));

@@ -22,7 +22,8 @@ struct DbOwner {
 };
 
 // The invoking user: SUDO_UID/SUDO_GID/SUDO_USER when running as root
-// through sudo, else the real user.
+// through sudo (home from the password database), else the real user
+// (home from $HOME when it is absolute, as XDG says).
 Result<DbOwner> InvokingUser();
 
 // The default database path for `owner` (environment: XDG_DATA_HOME).

@@ -45,6 +45,21 @@ TEST(DbLocation, XdgDataHomeWhenAbsoluteElseHome) {
   EXPECT_EQ(DefaultDatabasePath(owner), "/home/alice/.local/share/fantrace/provenance.db");
 }
 
+TEST(DbLocation, OurOwnHomeIsHomeAsXdgSays) {
+  ScopedEnv sudo("SUDO_UID", nullptr);
+  {
+    ScopedEnv home("HOME", "/elsewhere/me");
+    Result<DbOwner> me = InvokingUser();
+    ASSERT_TRUE(me) << me.error().message;
+    EXPECT_EQ(me->uid, getuid());
+    EXPECT_EQ(me->home, "/elsewhere/me");
+  }
+  ScopedEnv home("HOME", "relative");  // not a home: the password database's
+  Result<DbOwner> me = InvokingUser();
+  ASSERT_TRUE(me) << me.error().message;
+  EXPECT_NE(me->home, "relative");
+}
+
 TEST(DbLocation, CreatesPrivateDirectoriesAndFile) {
   ScratchDir dir;
   DbOwner me{getuid(), getgid(), "me", dir.path()};
