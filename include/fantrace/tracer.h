@@ -60,7 +60,6 @@ struct TraceCounters {
   uint64_t file_state_full = 0;
   uint64_t path_truncated = 0;
   uint64_t untracked_procs = 0;  // forks not followed (process map full)
-  uint64_t pending_full = 0;     // syscalls not followed (counted in lost too)
   uint64_t filtered_path = 0;    // --include / --exclude (kernel side)
   uint64_t filtered_fs = 0;      // --exclude-fs
   uint64_t filtered_comm = 0;    // --exclude-comm

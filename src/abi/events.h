@@ -127,7 +127,7 @@ struct ft_counters {
 	__u64 file_state_full; /* open files that could not be tracked */
 	__u64 path_truncated;  /* paths cut at a bound */
 	__u64 untracked_procs; /* forks not followed: the process map was full */
-	__u64 pending_full;    /* syscalls not followed: the pending map was full */
+	__u64 reserved0;       /* unused (name calls were stashed in a map once) */
 	__u64 filtered_path;   /* dropped by --include/--exclude */
 	__u64 filtered_fs;     /* dropped by --exclude-fs (file system magic) */
 	__u64 filtered_comm;   /* dropped by --exclude-comm */

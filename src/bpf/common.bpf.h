@@ -105,19 +105,6 @@ struct {
 	__type(value, struct ft_proc);
 } procs SEC(".maps");
 
-struct ft_pending {
-	__u64 args[5];
-	__u32 nr;                        /* which syscall (enum pending_nr) */
-	__u32 session;                   /* the caller's session slot */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);              /* tid */
-	__type(value, struct ft_pending);
-} pending SEC(".maps");
-
 enum ft_open_report {
 	OPEN_UNREPORTED = 0,  /* opened before tracing, outside the tree, or open events off */
 	OPEN_SENT,            /* its open event was sent: the close may reuse its path */

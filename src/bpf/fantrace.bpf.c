@@ -163,11 +163,9 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
-	__u32 tid = BPF_CORE_READ(task, pid);
 
 	if (!tgid_traced(tgid))
 		return 0;
-	bpf_map_delete_elem(&pending, &tid);  /* a thread that died inside a syscall */
 	/* signal->live is decremented before this tracepoint: 0 means the
 	 * last thread of the process is exiting (group_dead). */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0 || !tree_leave(tgid))

@@ -1,12 +1,11 @@
 /* Namespace events: rename, unlink, rmdir, mkdir, link, symlink, truncate
- * by name (the enter handler stashes the arguments, the exit reports a
- * successful call with the kernel's base directory and the name as given),
- * and chroot. Part of fantrace.bpf.c (one compilation unit), after
+ * by name (reported at the exit of a successful call, with the kernel's
+ * base directory and the name as given), and chroot. Part of fantrace.bpf.c (one compilation unit), after
  * file_events.bpf.h. */
 #ifndef FANTRACE_NAME_EVENTS_BPF_H
 #define FANTRACE_NAME_EVENTS_BPF_H
 
-enum pending_nr {
+enum name_call {
 	P_RENAME = 1,
 	P_UNLINK,
 	P_RMDIR,
@@ -16,19 +15,13 @@ enum pending_nr {
 	P_TRUNCATE,
 };
 
-static __always_inline void stash(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
-{
-	if (!current_traced())
-		return;
-	struct ft_pending call = { .args = { a0, a1, a2, a3, a4 }, .nr = nr,
-				   .session = current_session() };
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&pending, &tid, &call, BPF_ANY) != 0) {
-		/* the call goes unreported: its event is lost */
-		COUNT(pending_full);
-		COUNT(lost);
-	}
-}
+/* A name call's arguments, normalised to (dfd1, name1, dfd2, name2, flags);
+ * name2 is NULL for the calls with one name. */
+struct ft_name_args {
+	__u64 args[5];
+	__u32 call;                      /* enum name_call */
+	__u32 pad;
+};
 
 /* ---- namespace events: base directory from the kernel, name as given --- */
 
@@ -63,7 +56,7 @@ static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const c
 }
 
 /* c->args: (dfd1, name1, dfd2, name2); name2 is NULL for one-name calls */
-FT_SHARED int emit_name_event(struct ft_pending *c, __u32 type, __u32 flags)
+FT_SHARED int emit_name_event(struct ft_name_args *c, __u32 type, __u32 flags)
 {
 	if (!c)
 		return 0;
@@ -124,7 +117,7 @@ static __always_inline __s64 magic_fd_link(const char *name)
 	return -1;
 }
 
-static __always_inline int emit_link(struct ft_pending *c)
+static __always_inline int emit_link(struct ft_name_args *c)
 {
 	__s64 olddfd = (__s32)c->args[0], newdfd = (__s32)c->args[2];
 	const char *oldname = (const char *)c->args[1], *newname = (const char *)c->args[3];
@@ -157,7 +150,7 @@ static __always_inline int emit_link(struct ft_pending *c)
 	return 0;
 }
 
-static __always_inline int emit_symlink(struct ft_pending *c)
+static __always_inline int emit_symlink(struct ft_name_args *c)
 {
 	if (!kind_enabled(FT_SYMLINK) || comm_excluded())
 		return 0;
@@ -171,22 +164,93 @@ static __always_inline int emit_symlink(struct ft_pending *c)
 	return 0;
 }
 
-static __always_inline int on_name_exit(long ret)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tid);
-	struct ft_pending c;
+/* x86-64 numbers of the name calls (see open_flags for why numbers, and
+ * ports) */
+#define NR_TRUNCATE   76
+#define NR_RENAME     82
+#define NR_MKDIR      83
+#define NR_RMDIR      84
+#define NR_LINK       86
+#define NR_UNLINK     87
+#define NR_SYMLINK    88
+#define NR_MKDIRAT    258
+#define NR_UNLINKAT   263
+#define NR_RENAMEAT   264
+#define NR_LINKAT     265
+#define NR_SYMLINKAT  266
+#define NR_RENAMEAT2  316
 
-	if (!p)
+#define NAME_ARGS(kind, a0, a1, a2, a3, a4) \
+	((struct ft_name_args){ .args = { (a0), (a1), (a2), (a3), (a4) }, .call = (kind) })
+
+/* The arguments of name call nr, read at its exit from the registers the
+ * task entered it with (x86-64 leaves them intact, as for the opens): no
+ * enter handler, no stash of the arguments in a map, half the tracepoints. */
+static __always_inline bool name_call_args(struct ft_name_args *c, __s32 nr)
+{
+	struct pt_regs *regs = syscall_regs(nr);
+
+	if (!regs)
+		return false;
+	__u64 di = REG(regs, di), si = REG(regs, si), dx = REG(regs, dx);
+	switch (nr) {
+	case NR_RENAME:
+		*c = NAME_ARGS(P_RENAME, AT_FDCWD, di, AT_FDCWD, si, 0);
+		return true;
+	case NR_RENAMEAT:
+		*c = NAME_ARGS(P_RENAME, di, si, dx, REG(regs, r10), 0);
+		return true;
+	case NR_RENAMEAT2:
+		*c = NAME_ARGS(P_RENAME, di, si, dx, REG(regs, r10), REG(regs, r8));
+		return true;
+	case NR_UNLINK:
+		*c = NAME_ARGS(P_UNLINK, AT_FDCWD, di, 0, 0, 0);
+		return true;
+	case NR_UNLINKAT:
+		*c = NAME_ARGS((dx & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, di, si, 0, 0, 0);
+		return true;
+	case NR_RMDIR:
+		*c = NAME_ARGS(P_RMDIR, AT_FDCWD, di, 0, 0, 0);
+		return true;
+	case NR_MKDIR:
+		*c = NAME_ARGS(P_MKDIR, AT_FDCWD, di, 0, 0, 0);
+		return true;
+	case NR_MKDIRAT:
+		*c = NAME_ARGS(P_MKDIR, di, si, 0, 0, 0);
+		return true;
+	case NR_LINK:
+		*c = NAME_ARGS(P_LINK, AT_FDCWD, di, AT_FDCWD, si, 0);
+		return true;
+	case NR_LINKAT:
+		*c = NAME_ARGS(P_LINK, di, si, dx, REG(regs, r10), REG(regs, r8));
+		return true;
+	/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
+	case NR_SYMLINK:
+		*c = NAME_ARGS(P_SYMLINK, di, AT_FDCWD, si, 0, 0);
+		return true;
+	case NR_SYMLINKAT:
+		*c = NAME_ARGS(P_SYMLINK, di, si, dx, 0, 0);
+		return true;
+	case NR_TRUNCATE:
+		*c = NAME_ARGS(P_TRUNCATE, AT_FDCWD, di, 0, 0, 0);
+		return true;
+	}
+	return false;
+}
+
+static __always_inline int on_name_exit(long ret, __s32 nr)
+{
+	struct ft_name_args c;
+
+	if (ret != 0 || !current_traced())
 		return 0;
-	c = *p;
-	bpf_map_delete_elem(&pending, &tid);
-	struct ft_scratch *s = get_scratch();
-	if (s)
-		s->session = c.session;  /* the entry holds the membership lookup's */
-	if (ret != 0)
+	if (!name_call_args(&c, nr)) {
+		/* the compat object found no registers (an unexpected kernel
+		 * stack layout): the event cannot be reported, and says so */
+		COUNT(lost);
 		return 0;
-	switch (c.nr) {
+	}
+	switch (c.call) {
 	case P_RENAME:
 		namespace_changed();
 		return emit_name_event(&c, FT_RENAME, (c.args[4] & RENAME_EXCHANGE) ? FT_F_EXCHANGE : 0);
@@ -208,30 +272,10 @@ static __always_inline int on_name_exit(long ret)
 	return 0;
 }
 
-/* args normalised to (dfd1, name1, dfd2, name2, flags) */
-/* args normalised to (dfd1, name1, dfd2, name2, flags) */
-#define NAME_CALL(sc, nr, a0, a1, a2, a3, a4) \
-	SEC("tracepoint/syscalls/sys_enter_" #sc) \
-	int enter_##sc(struct trace_event_raw_sys_enter *ctx) { stash(nr, a0, a1, a2, a3, a4); return 0; }
-
-NAME_CALL(rename, P_RENAME, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
-NAME_CALL(renameat, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), 0)
-NAME_CALL(renameat2, P_RENAME, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
-NAME_CALL(unlink, P_UNLINK, AT_FDCWD, ARG(0), 0, 0, 0)
-NAME_CALL(unlinkat, (ARG(2) & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, ARG(0), ARG(1), 0, 0, 0)
-NAME_CALL(rmdir, P_RMDIR, AT_FDCWD, ARG(0), 0, 0, 0)
-NAME_CALL(mkdir, P_MKDIR, AT_FDCWD, ARG(0), 0, 0, 0)
-NAME_CALL(mkdirat, P_MKDIR, ARG(0), ARG(1), 0, 0, 0)
-NAME_CALL(link, P_LINK, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), 0)
-NAME_CALL(linkat, P_LINK, ARG(0), ARG(1), ARG(2), ARG(3), ARG(4))
-/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
-NAME_CALL(symlink, P_SYMLINK, ARG(0), AT_FDCWD, ARG(1), 0, 0)
-NAME_CALL(symlinkat, P_SYMLINK, ARG(0), ARG(1), ARG(2), 0, 0)
-NAME_CALL(truncate, P_TRUNCATE, AT_FDCWD, ARG(0), 0, 0, 0)
-
-/* the exits of all the name calls above */
+/* One program for the exits of all the name calls: sys_exit_rename here,
+ * the others attached by userspace (src/lib/tracepoints.cc). */
 FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace_event_raw_sys_exit,
-	   on_name_exit(ctx->ret))
+	   on_name_exit(ctx->ret, syscall_nr(ctx->id)))
 
 /* chroot: the summary must look for the files a chrooted process writes
  * under its new root, so the new root is reported from outside it. */

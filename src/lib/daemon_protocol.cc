@@ -91,7 +91,6 @@ std::string CountersToJson(const TraceCounters& c) {
                       {"file_state_full", c.file_state_full},
                       {"path_truncated", c.path_truncated},
                       {"untracked_procs", c.untracked_procs},
-                      {"pending_full", c.pending_full},
                       {"filtered_path", c.filtered_path},
                       {"filtered_fs", c.filtered_fs},
                       {"filtered_comm", c.filtered_comm},
@@ -112,7 +111,6 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   c.file_state_full = get("file_state_full");
   c.path_truncated = get("path_truncated");
   c.untracked_procs = get("untracked_procs");
-  c.pending_full = get("pending_full");
   c.filtered_path = get("filtered_path");
   c.filtered_fs = get("filtered_fs");
   c.filtered_comm = get("filtered_comm");

@@ -402,7 +402,7 @@ TraceCounters Tracer::Counters(uint32_t session) const {
   auto load = [](const __u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); };
   TraceCounters counters{load(c.lost), load(c.merged), load(c.filtered),
                          load(c.emitted), load(c.file_state_full), load(c.path_truncated),
-                         load(c.untracked_procs), load(c.pending_full),
+                         load(c.untracked_procs),
                          load(c.filtered_path) + impl_->reader->name_events_filtered(),
                          load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), load(c.fd_scan_cut), {}};
   const std::vector<std::string>& names = impl_->filters.names();
