@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -45,13 +46,31 @@ std::string TraversableSocketPath(const TempDir& dir) {
   return dir / "run/fantrace.sock";
 }
 
+// True while pid has not exited (a zombie has: it is only not reaped yet).
+bool StillRunning(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t end_of_comm = line.rfind(')');
+  return end_of_comm != std::string::npos && line.compare(end_of_comm + 2, 1, "Z") != 0;
+}
+
 }  // namespace
 
+// Loading can take long on a slow guest, so the wait is generous; a daemon
+// that exited (it could not load, say) ends it at once, and the tests that
+// need the socket then fail with its message instead of after two minutes.
 TestDaemon::TestDaemon()
     : socket_(TraversableSocketPath(dir_)), process_({FANTRACED_BIN, "--foreground", "--socket", socket_}) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!SocketAnswers(socket_) && std::chrono::steady_clock::now() < deadline)
+  while (!SocketAnswers(socket_) && std::chrono::steady_clock::now() < deadline) {
+    if (!StillRunning(process_.pid())) {
+      ProcessResult r = process_.Wait();
+      ADD_FAILURE() << "fantraced exited before serving, status " << r.status << ": " << r.err;
+      return;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace fantrace::itest
