@@ -66,6 +66,7 @@
 #define FT_PATH_DEPTH   2048   /* components + mount crossings per path */
 #define FT_FD_SCAN_MAX  65536  /* fds looked at when a process exits */
 #endif
+#define FT_RAW_SIZE     1024   /* a span of one kernel object (file.bpf.h) */
 #define FT_PREFIX_MAX   16
 #define FT_PREFIX_LEN   256
 
@@ -199,6 +200,7 @@ struct ft_scratch {
 	 * which take no pointers on 5.10) */
 	struct ft_path_walk walk;
 	struct ft_fd_scan fd_scan;
+	__u8 raw[FT_RAW_SIZE];           /* fields of a kernel object (read_span) */
 	__u64 open_seq;                  /* the compat object's open ids (open_id_next) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set

@@ -35,7 +35,7 @@ FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 fl
 		COUNT(filtered_unwritten);
 		return 0;
 	}
-	if (fs_excluded(v->inode) || comm_excluded())
+	if (fs_excluded(v->magic) || comm_excluded())
 		return 0;
 	/* with user filters, merging comes after them (commit_record) */
 	if ((how & EMIT_MERGE) && !staging(how) && merge_seen(type, v, flags))

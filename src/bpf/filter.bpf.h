@@ -94,11 +94,10 @@ drop:
 
 /* --exclude-fs: files on these file systems (pseudo file systems by
  * default), told apart by the superblock's magic number. */
-static __always_inline bool fs_excluded(struct inode *inode)
+static __always_inline bool fs_excluded(__u64 magic)
 {
 	if (cfg_n_fs_magic == 0)
 		return false;
-	__u64 magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	for (__u32 i = 0; i < FT_FS_MAGIC_MAX; i++) {
 		if (i >= cfg_n_fs_magic)
 			break;
