@@ -104,6 +104,11 @@ _Static_assert(sizeof(struct ft_record) == FT_RECORD_SIZE, "ft_record ABI size")
  * The in-process tracer uses slot 0 only. */
 #define FT_SESSION_MAX 64
 
+/* The merge cache (src/bpf/emit.bpf.h) remembers this many merge keys per
+ * CPU; userspace sizes its map for the machine's CPUs. */
+#define FT_MERGE_CACHE_BITS 12
+#define FT_MERGE_CACHE (1u << FT_MERGE_CACHE_BITS)
+
 /* The options fantraced sets per session slot (written by userspace into
  * the .bss before the session's first root is added; the in-process
  * tracer sets them as const volatile instead, which the verifier prunes). */

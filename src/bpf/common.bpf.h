@@ -169,6 +169,18 @@ struct {
 	__uint(max_entries, 32 << 20);   /* resized by userspace (--buffer-size) */
 } events SEC(".maps");
 
+/* The merge keys each CPU saw last (merge_key_seen): FT_MERGE_CACHE slots
+ * per CPU, CPU k's from k * FT_MERGE_CACHE; userspace sizes the map for
+ * the possible CPUs before load. A plain array, not a per-CPU one: a
+ * per-CPU value may have 32 KiB at most. Each CPU writes only its own
+ * slots, so a key is never torn by two writers. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FT_MERGE_CACHE);
+	__type(key, __u32);
+	__type(value, struct ft_merge_key);
+} merge_cache SEC(".maps");
+
 /* A path walk in progress (path.bpf.h). */
 struct ft_path_walk {
 	struct dentry *dentry;

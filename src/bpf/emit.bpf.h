@@ -34,12 +34,15 @@ static __always_inline struct ft_merge_key merge_key_of(__u32 type, const struct
  * was sent since the last namespace change by the tree: it is merged into
  * that one. The path is named by its dentry and mount, so two hard links or
  * two bind mounts of one inode are never merged into each other. */
-static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
+static __always_inline bool merge_keys_equal(const struct ft_merge_key *a, const struct ft_merge_key *b)
 {
-	/* a creation is the first of its kind: nothing to merge it into, and
-	 * keeping it would only push older keys out of the LRU */
-	if (!opt_merge() || (key->flags & FT_F_CREATED))
-		return false;
+	return a->dentry == b->dentry && a->mnt == b->mnt && a->ino == b->ino &&
+	       a->generation == b->generation && a->type == b->type && a->flags == b->flags &&
+	       a->session == b->session;
+}
+
+static __always_inline bool merge_lru_seen(const struct ft_merge_key *key)
+{
 	__u8 one = 1;
 	if (bpf_map_lookup_elem(&merged, key)) {
 		COUNT(merged);
@@ -47,6 +50,34 @@ static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
 	}
 	bpf_map_update_elem(&merged, key, &one, BPF_ANY);
 	return false;
+}
+
+/* The merge map is looked at through a small direct-mapped cache of the
+ * keys this CPU saw last (merge_cache): a build or a loop that opens the
+ * same files over and over finds them there, without the LRU's hashing and
+ * its walk of a bucket that is rarely in the CPU's cache (together the
+ * largest cost of a merged open). Every key in the cache was in the LRU
+ * when it was put there, in the same generation, so a hit merges only what
+ * the LRU would have merged, or repeats that it had since evicted. */
+static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
+{
+	/* a creation is the first of its kind: nothing to merge it into, and
+	 * keeping it would only push older keys out of the LRU */
+	if (!opt_merge() || (key->flags & FT_F_CREATED))
+		return false;
+	/* dentries are 64-byte aligned; Fibonacci hashing spreads the rest */
+	__u64 mix = ((key->dentry >> 6) ^ ((__u64)key->type << 8) ^ key->flags) * 0x9E3779B97F4A7C15ull;
+	__u32 slot = bpf_get_smp_processor_id() * FT_MERGE_CACHE + (__u32)(mix >> (64 - FT_MERGE_CACHE_BITS));
+	struct ft_merge_key *cached = bpf_map_lookup_elem(&merge_cache, &slot);
+	if (!cached)  /* a CPU past the map's size: the LRU alone */
+		return merge_lru_seen(key);
+	if (merge_keys_equal(cached, key)) {
+		COUNT(merged);
+		return true;
+	}
+	bool seen = merge_lru_seen(key);
+	*cached = *key;
+	return seen;
 }
 
 static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)

@@ -21,6 +21,15 @@ static __always_inline struct ft_file_state *file_state(struct file *file, struc
 	return st;
 }
 
+/* Drops the stale entry a reused struct file may have left (its last close
+ * unseen): looked up first, because a lookup takes no lock and there is
+ * almost never an entry to delete. */
+static __always_inline void forget_file(__u64 key)
+{
+	if (bpf_map_lookup_elem(&files, &key))
+		bpf_map_delete_elem(&files, &key);
+}
+
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
 FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
@@ -275,7 +284,7 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	bool regular = S_ISREG(v.i_mode);
 	__u64 key = (__u64)file;
 	if (!regular) {
-		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		forget_file(key);
 		if (opt_regular_only())
 			return 0;
 	}
@@ -307,7 +316,7 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	 * counted as merged now and ends at the state lookup. (With user
 	 * filters the verdict is yet to come, and is kept on the state.) */
 	if (!cfg_user_filters && fresh.open_report == OPEN_DROPPED && !(fmode & FMODE_WRITE)) {
-		bpf_map_delete_elem(&files, &key);  /* a stale entry of a reused struct file */
+		forget_file(key);
 		COUNT(merged);
 		return 0;
 	}

@@ -240,6 +240,11 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_n_comm = options.exclude_comm.size();
   if (int err = bpf_map__set_max_entries(skel->maps.events, options.buffer_size); err)
     return LoadError("size", err);
+  // the merge cache has a block of slots per CPU (emit.bpf.h)
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus > 0)
+    if (int err = bpf_map__set_max_entries(skel->maps.merge_cache, cpus * FT_MERGE_CACHE); err)
+      return LoadError("size", err);
   if (options.per_session)  // a block of prefixes per session slot
     if (int err = bpf_map__set_max_entries(skel->maps.prefixes, FT_SESSION_MAX * 2 * kPrefixMax); err)
       return LoadError("size", err);
