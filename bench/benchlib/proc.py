@@ -186,9 +186,15 @@ class Background:
         return _read(self.stderr_path)
 
 
-# The fantrace binary under test, so that its detached leftovers can be
-# told from other people's tracers.
-own_exe = None
+# The fantrace binaries under test, so that their detached leftovers can
+# be told from other people's tracers. A script that runs a fantrace must
+# name it here (own): otherwise nothing waits for its teardown, whose
+# attached probes then tax the next, untraced, run.
+own_exes = set()
+
+
+def own(*paths):
+    own_exes.update(os.path.realpath(p) for p in paths)
 
 
 def processes():
@@ -210,7 +216,7 @@ def own_leftovers():
     start as a background tracer: a run whose tracer finishes its teardown
     after the traced command has exited still has probes attached."""
     live = {b.proc.pid for b in Background.live}
-    return [pid for pid, _, exe in processes() if exe == own_exe and pid not in live]
+    return [pid for pid, _, exe in processes() if exe in own_exes and pid not in live]
 
 
 def stop_all():

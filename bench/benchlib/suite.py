@@ -44,7 +44,7 @@ def other_tracers():
     probes slow every process on the machine, untraced ones too."""
     live = {b.proc.pid for b in proc.Background.live}
     return sum(1 for pid, comm, exe in proc.processes()
-               if comm in TRACERS and exe != proc.own_exe and pid not in live)
+               if comm in TRACERS and exe not in proc.own_exes and pid not in live)
 
 
 def run_one(workload, config, run_dir, timeout, stopwatch, expect_rc=0):
