@@ -67,6 +67,7 @@
 #define FT_FD_SCAN_MAX  65536  /* fds looked at when a process exits */
 #endif
 #define FT_RAW_SIZE     1024   /* a span of one kernel object (file.bpf.h) */
+#define FT_MEMBER_CACHE 16     /* membership answers a CPU remembers (proc_tree.bpf.h) */
 #define FT_PREFIX_MAX   16
 #define FT_PREFIX_LEN   256
 
@@ -91,6 +92,7 @@ struct ft_counters counters[FT_SESSION_MAX] = {};
 __s64 live_procs[FT_SESSION_MAX] = {};  /* processes of each tree still running */
 struct ft_session_cfg session_cfg[FT_SESSION_MAX] = {};  /* with cfg_per_session */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
+__u64 membership_generation = 0; /* bumped after every change to procs (proc_tree.bpf.h) */
 __u64 next_open_id = 0;        /* ids pairing a close with its open */
 
 struct ft_proc {
@@ -203,6 +205,15 @@ struct ft_fd_scan {
 	__u32 flags;
 };
 
+/* A membership answer: tgid is traced (in session) or not, as procs said
+ * in membership generation `generation`. */
+struct ft_member_answer {
+	__u64 generation;
+	__u32 tgid;
+	__u16 traced;
+	__u16 session;
+};
+
 /* Per-CPU scratch: the record being built and the path being resolved. */
 struct ft_scratch {
 	struct ft_record rec;
@@ -213,6 +224,7 @@ struct ft_scratch {
 	struct ft_path_walk walk;
 	struct ft_fd_scan fd_scan;
 	__u8 raw[FT_RAW_SIZE];           /* fields of a kernel object (read_span) */
+	struct ft_member_answer members[FT_MEMBER_CACHE];  /* tgid_traced */
 	__u64 open_seq;                  /* the compat object's open ids (open_id_next) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set

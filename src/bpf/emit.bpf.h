@@ -17,7 +17,7 @@ static __always_inline bool kind_enabled(__u32 type)
 	return false;
 }
 
-static __always_inline struct ft_merge_key merge_key_of(__u32 type, const struct ft_file_view *v, __u32 flags)
+static __always_inline struct ft_merge_key merge_key_of(__u32 type, struct ft_file_view *v, __u32 flags)
 {
 	struct ft_merge_key key = {
 		.dentry = (__u64)v->path.dentry,
@@ -30,10 +30,6 @@ static __always_inline struct ft_merge_key merge_key_of(__u32 type, const struct
 	return key;
 }
 
-/* True when an identical event (same session, path, inode, kind and flags)
- * was sent since the last namespace change by the tree: it is merged into
- * that one. The path is named by its dentry and mount, so two hard links or
- * two bind mounts of one inode are never merged into each other. */
 static __always_inline bool merge_keys_equal(const struct ft_merge_key *a, const struct ft_merge_key *b)
 {
 	return a->dentry == b->dentry && a->mnt == b->mnt && a->ino == b->ino &&
@@ -41,46 +37,73 @@ static __always_inline bool merge_keys_equal(const struct ft_merge_key *a, const
 	       a->session == b->session;
 }
 
-static __always_inline bool merge_lru_seen(const struct ft_merge_key *key)
-{
-	__u8 one = 1;
-	if (bpf_map_lookup_elem(&merged, key)) {
-		COUNT(merged);
-		return true;
-	}
-	bpf_map_update_elem(&merged, key, &one, BPF_ANY);
-	return false;
-}
-
 /* The merge map is looked at through a small direct-mapped cache of the
- * keys this CPU saw last (merge_cache): a build or a loop that opens the
+ * keys each CPU saw last (merge_cache): a build or a loop that opens the
  * same files over and over finds them there, without the LRU's hashing and
  * its walk of a bucket that is rarely in the CPU's cache (together the
  * largest cost of a merged open). Every key in the cache was in the LRU
  * when it was put there, in the same generation, so a hit merges only what
- * the LRU would have merged, or repeats that it had since evicted. */
-static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
+ * the LRU would have merged, or repeats that it had since evicted. NULL
+ * for a CPU past the map's size: the LRU alone serves it. */
+static __always_inline struct ft_merge_key *merge_cache_slot(const struct ft_merge_key *key)
 {
-	/* a creation is the first of its kind: nothing to merge it into, and
-	 * keeping it would only push older keys out of the LRU */
-	if (!opt_merge() || (key->flags & FT_F_CREATED))
-		return false;
 	/* dentries are 64-byte aligned; Fibonacci hashing spreads the rest */
 	__u64 mix = ((key->dentry >> 6) ^ ((__u64)key->type << 8) ^ key->flags) * 0x9E3779B97F4A7C15ull;
 	__u32 slot = bpf_get_smp_processor_id() * FT_MERGE_CACHE + (__u32)(mix >> (64 - FT_MERGE_CACHE_BITS));
-	struct ft_merge_key *cached = bpf_map_lookup_elem(&merge_cache, &slot);
-	if (!cached)  /* a CPU past the map's size: the LRU alone */
-		return merge_lru_seen(key);
-	if (merge_keys_equal(cached, key)) {
+	return bpf_map_lookup_elem(&merge_cache, &slot);
+}
+
+/* A creation is the first of its kind: nothing to merge it into, and
+ * keeping it would only push older keys out of the LRU. */
+static __always_inline bool mergeable(const struct ft_merge_key *key)
+{
+	return opt_merge() && !(key->flags & FT_F_CREATED);
+}
+
+/* True when an identical event (same session, path, inode, kind and flags)
+ * was sent since the last namespace change by the tree: it is merged into
+ * that one (and counted so). The path is named by its dentry and mount, so
+ * two hard links or two bind mounts of one inode are never merged into each
+ * other. */
+static __always_inline bool merge_key_lookup(const struct ft_merge_key *key)
+{
+	if (!mergeable(key))
+		return false;
+	struct ft_merge_key *cached = merge_cache_slot(key);
+	if (cached && merge_keys_equal(cached, key)) {
 		COUNT(merged);
 		return true;
 	}
-	bool seen = merge_lru_seen(key);
-	*cached = *key;
-	return seen;
+	if (!bpf_map_lookup_elem(&merged, key))
+		return false;
+	if (cached)
+		*cached = *key;
+	COUNT(merged);
+	return true;
 }
 
-static __always_inline bool merge_seen(__u32 type, const struct ft_file_view *v, __u32 flags)
+/* Identical events from now on are merged into this one. */
+static __always_inline void merge_key_insert(const struct ft_merge_key *key)
+{
+	__u8 one = 1;
+
+	if (!mergeable(key))
+		return;
+	bpf_map_update_elem(&merged, key, &one, BPF_ANY);
+	struct ft_merge_key *cached = merge_cache_slot(key);
+	if (cached)
+		*cached = *key;
+}
+
+static __always_inline bool merge_key_seen(const struct ft_merge_key *key)
+{
+	if (merge_key_lookup(key))
+		return true;
+	merge_key_insert(key);
+	return false;
+}
+
+static __always_inline bool merge_seen(__u32 type, struct ft_file_view *v, __u32 flags)
 {
 	if (!opt_merge())
 		return false;

@@ -73,18 +73,21 @@ struct ft_file_view {
 	__u64 ino;
 	__u64 size;         /* i_size */
 	__s64 mtime_sec;
-	__u64 magic;        /* the super block's s_magic */
+	struct super_block *super;
+	__u64 magic;        /* the super block's s_magic (view_super) */
 	__u32 mtime_nsec;
-	__u32 dev;          /* the super block's s_dev */
+	__u32 dev;          /* the super block's s_dev (view_super) */
 	__u32 f_mode;
 	__u32 i_mode;
+	__u32 have_super;   /* dev and magic were read */
+	__u32 pad;
 };
 
 /* One probe read per kernel object instead of one per field: the fields
  * fantrace reads of a struct file, an inode and a super block each lie
  * within a hundred-odd bytes (file 4-80, inode 0-120, super block 16-104
  * on 6.18), so the span from the first to the last is copied once into the
- * per-CPU scratch (raw) and the fields are taken from it at their CO-RE
+ * per-CPU scratch (raw; the super block's only when needed) and the fields are taken from it at their CO-RE
  * offsets, which follow the running kernel's layout. A helper call costs
  * more than the bytes it copies: a sent open went from twelve reads to
  * three. The span's start is rounded down to 8 bytes, so every field keeps
@@ -149,26 +152,38 @@ static __always_inline int read_file_view(struct ft_file_view *v, struct file *f
 			      FT_MAX(msec + 8, mnsec + 4)));
 	if (lo < 0)
 		return -1;
-	struct super_block *super = FT_RAW(s, lo, sb, struct super_block *);
+	v->super = FT_RAW(s, lo, sb, struct super_block *);
+	v->have_super = 0;
 	v->i_mode = FT_RAW(s, lo, imode, __u16);
 	v->ino = FT_RAW(s, lo, ino, __u64);
 	v->size = FT_RAW(s, lo, size, __u64);
 	v->mtime_sec = FT_RAW(s, lo, msec, __s64);
 	v->mtime_nsec = FT_RAW(s, lo, mnsec, __u32);  /* a long before 6.6: its low half */
-	if (!super)
-		return -1;
-
-	__u32 dev = FT_OFF(struct super_block, s_dev), magic = FT_OFF(struct super_block, s_magic);
-	lo = read_span(s, super, FT_MIN(dev, magic), FT_MAX(dev + 4, magic + 8));
-	if (lo < 0)
-		return -1;
-	v->dev = FT_RAW(s, lo, dev, __u32);
-	v->magic = FT_RAW(s, lo, magic, __u64);
-	return 0;
+	return v->super ? 0 : -1;
 }
 
-static __always_inline void fill_inode(struct ft_record *rec, const struct ft_file_view *v)
+/* The super block's device and magic, read when first needed: a merged
+ * event (most of a build's) never needs them. Zero when unreadable. */
+static __always_inline void view_super(struct ft_file_view *v)
 {
+	struct ft_scratch *s = get_scratch();
+
+	if (v->have_super || !s)
+		return;
+	v->have_super = 1;
+	v->dev = 0;
+	v->magic = 0;
+	__u32 dev = FT_OFF(struct super_block, s_dev), magic = FT_OFF(struct super_block, s_magic);
+	long lo = read_span(s, v->super, FT_MIN(dev, magic), FT_MAX(dev + 4, magic + 8));
+	if (lo < 0)
+		return;
+	v->dev = FT_RAW(s, lo, dev, __u32);
+	v->magic = FT_RAW(s, lo, magic, __u64);
+}
+
+static __always_inline void fill_inode(struct ft_record *rec, struct ft_file_view *v)
+{
+	view_super(v);
 	rec->dev = v->dev;
 	rec->ino = v->ino;
 	rec->size = v->size;

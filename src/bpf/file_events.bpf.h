@@ -9,12 +9,13 @@
  * after its last close() is freed without an event, and its address may be
  * reused: the inode check keeps such a stale entry from being taken for the
  * new file's. */
-static __always_inline struct ft_file_state *file_state(struct file *file, struct inode *inode)
+static __always_inline struct ft_file_state *file_state(struct file *file)
 {
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = bpf_map_lookup_elem(&files, &key);
 
-	if (st && st->inode != (__u64)inode) {
+	/* most files have no state: the inode is read only for those that do */
+	if (st && st->inode != (__u64)BPF_CORE_READ(file, f_inode)) {
 		bpf_map_delete_elem(&files, &key);
 		return NULL;
 	}
@@ -32,7 +33,7 @@ static __always_inline void forget_file(__u64 key)
 
 /* Returns 1 when the event was sent, 0 when it was merged or filtered,
  * -1 when the ring buffer was full (counted as lost). */
-FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 flags,
+FT_SHARED int emit_file_event(struct ft_file_view *v, __u32 type, __u32 flags,
 			    __u64 aux, __u32 how)
 {
 	if (!v)  /* a global function: verified once, for any caller */
@@ -44,11 +45,20 @@ FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 fl
 		COUNT(filtered_unwritten);
 		return 0;
 	}
-	if (fs_excluded(v->magic) || comm_excluded())
+	if (comm_excluded())
 		return 0;
-	/* with user filters, merging comes after them (commit_record) */
-	if ((how & EMIT_MERGE) && !staging(how) && merge_seen(type, v, flags))
+	/* With user filters, merging comes after them (commit_record). The
+	 * merge map is looked at before the fs filter, which reads the super
+	 * block: a merged event (most of a build's) never needs it. An event
+	 * the fs filter drops never enters the map, so none is merged into it. */
+	bool merge = (how & EMIT_MERGE) && !staging(how);
+	struct ft_merge_key key = merge_key_of(type, v, flags);
+	if (merge && merge_key_lookup(&key))
 		return 0;
+	if (fs_excluded(v))
+		return 0;
+	if (merge)
+		merge_key_insert(&key);
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
@@ -59,7 +69,6 @@ FT_SHARED int emit_file_event(const struct ft_file_view *v, __u32 type, __u32 fl
 	if (!path_allowed(s))
 		return 0;
 	if (staging(how)) {
-		struct ft_merge_key key = merge_key_of(type, v, flags);
 		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
 		return 0;  /* the commit sets the open's report */
 	}
@@ -74,7 +83,7 @@ static __always_inline bool path_from_open(const struct ft_file_state *st)
 	return st->open_report == OPEN_SENT && st->open_generation == merge_generation;
 }
 
-FT_SHARED int emit_from_open(const struct ft_file_view *v, __u32 type, __u32 flags,
+FT_SHARED int emit_from_open(struct ft_file_view *v, __u32 type, __u32 flags,
 				     __u64 open_id, bool mergeable)
 {
 	if (!v)
@@ -107,7 +116,7 @@ static __always_inline int on_write_fd(__s64 fd)
 	if (!file)
 		return 0;
 	__u64 key = (__u64)file;
-	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
+	struct ft_file_state *st = file_state(file);
 	if (st && st->written)
 		return 0;
 	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
@@ -149,7 +158,7 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 	struct ft_file_view v;
 
 	/* the state first: most closes end here, before the file is read */
-	struct ft_file_state *st = file_state(file, BPF_CORE_READ(file, f_inode));
+	struct ft_file_state *st = file_state(file);
 	if (!st || file_refs(file) > 1)
 		return 0;
 	struct ft_file_state state = *st;

@@ -5,6 +5,7 @@
 #define FANTRACE_FILTER_BPF_H
 
 #include "common.bpf.h"
+#include "file.bpf.h"
 
 struct ft_prefix_match {
 	__u32 first;     /* index of the first prefix in the prefixes map */
@@ -94,10 +95,12 @@ drop:
 
 /* --exclude-fs: files on these file systems (pseudo file systems by
  * default), told apart by the superblock's magic number. */
-static __always_inline bool fs_excluded(__u64 magic)
+static __always_inline bool fs_excluded(struct ft_file_view *v)
 {
 	if (cfg_n_fs_magic == 0)
 		return false;
+	view_super(v);
+	__u64 magic = v->magic;
 	for (__u32 i = 0; i < FT_FS_MAGIC_MAX; i++) {
 		if (i >= cfg_n_fs_magic)
 			break;

@@ -9,16 +9,40 @@
 #include "common.bpf.h"
 
 /* True when tgid is traced; then its session is the one being served
- * (current_session) for the rest of the program. */
+ * (current_session) for the rest of the program.
+ *
+ * Every handler starts here, for every process on the machine that makes
+ * a traced syscall, so the answer is kept per CPU (a small direct-mapped
+ * cache in the scratch) and reused while membership_generation stands:
+ * that is bumped after every change to procs, by the BPF side (fork, exit,
+ * setuid exec) and by userspace (roots added, sessions removed). The
+ * generation is read before procs is, so an answer cached from a lookup
+ * that raced with a change carries the generation from before it, and the
+ * bump that follows the change retires it. A fork's child is added, and
+ * the bump made, before the child first runs. */
 static __always_inline bool tgid_traced(__u32 tgid)
 {
-	struct ft_proc *p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p)
-		return false;
 	struct ft_scratch *s = get_scratch();
-	if (s)
-		s->session = p->session;
+	if (!s)
+		return false;
+	__u64 generation = *(volatile __u64 *)&membership_generation;
+	struct ft_member_answer *a = &s->members[tgid & (FT_MEMBER_CACHE - 1)];
+	if (a->tgid != tgid || a->generation != generation) {
+		struct ft_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+		a->tgid = tgid;
+		a->generation = generation;
+		a->traced = p != NULL;
+		a->session = p ? p->session : 0;
+	}
+	if (!a->traced)
+		return false;
+	s->session = a->session;
 	return true;
+}
+
+static __always_inline void membership_changed(void)
+{
+	__sync_fetch_and_add(&membership_generation, 1);
 }
 
 static __always_inline bool current_traced(void)
@@ -39,6 +63,7 @@ static __always_inline bool tree_add(struct task_struct *task)
 		COUNT(untracked_procs);  /* never silent: the summary says so */
 	if (err != 0)
 		return false;
+	membership_changed();
 	__sync_fetch_and_add(&live_procs[session & FT_SESSION_MASK], 1);
 	return true;
 }
@@ -47,7 +72,10 @@ static __always_inline bool tree_add(struct task_struct *task)
  * two threads of a process exit at once. */
 static __always_inline bool tree_leave(__u32 tgid)
 {
-	return bpf_map_delete_elem(&procs, &tgid) == 0;
+	if (bpf_map_delete_elem(&procs, &tgid) != 0)
+		return false;
+	membership_changed();
+	return true;
 }
 
 /* After a successful tree_leave: true when that was the last process of

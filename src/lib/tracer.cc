@@ -141,6 +141,10 @@ class Tracer::Impl {
   const RawRecordSink* raw_sink = nullptr;  // valid during PollRaw
   Status sink_status = Ok{};
 
+  // After every change to the procs map: retires the membership answers
+  // the BPF side keeps per CPU (proc_tree.bpf.h, tgid_traced).
+  void MembershipChanged() { __atomic_fetch_add(&skel->bss->membership_generation, 1, __ATOMIC_SEQ_CST); }
+
   static int OnRecord(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
     if (self->raw_sink) {
@@ -298,12 +302,16 @@ Status Tracer::AddRoot(pid_t pid, uint32_t session) {
     __atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
     return MakeError(fmt::format("cannot add process {} to the trace: {}", pid, strerror(errno)));
   }
+  impl_->MembershipChanged();
   // A process whose exit came before it was in the map would hold the
   // count up forever. Checked after the insertion: if it has exited, either
   // its exit handler took it out (and the delete below fails) or nobody
   // will, and the delete does.
   if (!ProcessRunning(pid)) {
-    if (bpf_map_delete_elem(procs, &key) == 0) __atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
+    if (bpf_map_delete_elem(procs, &key) == 0) {
+      impl_->MembershipChanged();
+      __atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
+    }
     return MakeError(fmt::format("process {} exited before it could be traced", pid));
   }
   impl_->has_root = true;
@@ -368,6 +376,7 @@ int Tracer::RemoveSession(uint32_t session) {
   for (uint32_t tgid : members) {
     // only the one that deletes the entry (this, or the exit handler) counts it down
     if (bpf_map_delete_elem(procs, &tgid) == 0) {
+      impl_->MembershipChanged();
       __atomic_fetch_sub(&impl_->skel->bss->live_procs[session], 1, __ATOMIC_SEQ_CST);
       ++removed;
     }
