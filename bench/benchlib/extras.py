@@ -68,7 +68,7 @@ def _traced_sleeper_ready(bg):
     return False
 
 
-class _BesideIdleTree(configs.Config):
+class BesideIdleTree(configs.Config):
     """The command runs untraced while fantrace traces an idle `sleep`."""
     name, label = "beside-idle-fantrace", "untraced, beside an idle traced tree"
 
@@ -94,7 +94,7 @@ class _BesideIdleTree(configs.Config):
 
 def outside(fantrace, workload, scratch, reps, timeout, stopwatch):
     """openclose alone vs beside an idle traced tree, interleaved."""
-    cfgs = [configs.Untraced(), _BesideIdleTree(fantrace)]
+    cfgs = [configs.Untraced(), BesideIdleTree(fantrace)]
     run_dir = os.path.join(scratch, "outside")
     records = []
     for rep in range(reps):

@@ -48,12 +48,13 @@ def ensure(tools, required, install=True):
     return still
 
 
-def build_fantrace(repo):
-    """Configure and build build-bench/fantrace in Release from the checkout."""
-    build = os.path.join(repo, "build-bench")
-    log(f"building fantrace in {build}")
+def build_fantrace(repo, build_dir="build-bench", bpf_defines=""):
+    """Configure and build BUILD_DIR/fantrace in Release from the checkout;
+    bpf_defines are extra -D flags for the BPF objects (bench/floor)."""
+    build = os.path.join(repo, build_dir)
+    log(f"building fantrace in {build}" + (f" with {bpf_defines}" if bpf_defines else ""))
     steps = [["cmake", "-S", repo, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-              "-DFANTRACE_TESTS=OFF"],
+              "-DFANTRACE_TESTS=OFF", f"-DFANTRACE_BPF_DEFINES={bpf_defines}"],
              ["ninja", "-C", build, "fantrace_cli"]]
     for cmd in steps:
         r = subprocess.run(cmd, capture_output=True, text=True)
