@@ -93,7 +93,6 @@ __s64 live_procs[FT_SESSION_MAX] = {};  /* processes of each tree still running 
 struct ft_session_cfg session_cfg[FT_SESSION_MAX] = {};  /* with cfg_per_session */
 __u64 merge_generation = 0;    /* bumped by namespace changes: invalidates merges */
 __u64 membership_generation = 0; /* bumped after every change to procs (proc_tree.bpf.h) */
-__u64 next_open_id = 0;        /* ids pairing a close with its open */
 
 struct ft_proc {
 	__u64 start_time;
@@ -214,6 +213,25 @@ struct ft_member_answer {
 	__u16 session;
 };
 
+/* What the handlers need of a struct file, its inode and its super
+ * block, read once. */
+struct ft_file_view {
+	struct file *file;
+	struct inode *inode;
+	struct path path;   /* mnt, dentry */
+	__u64 ino;
+	__u64 size;         /* i_size */
+	__s64 mtime_sec;
+	struct super_block *super;
+	__u64 magic;        /* the super block's s_magic (view_super) */
+	__u32 mtime_nsec;
+	__u32 dev;          /* the super block's s_dev (view_super) */
+	__u32 f_mode;
+	__u32 i_mode;
+	__u32 have_super;   /* dev and magic were read */
+	__u32 pad;
+};
+
 /* Per-CPU scratch: the record being built and the path being resolved. */
 struct ft_scratch {
 	struct ft_record rec;
@@ -225,7 +243,11 @@ struct ft_scratch {
 	struct ft_fd_scan fd_scan;
 	__u8 raw[FT_RAW_SIZE];           /* fields of a kernel object (read_span) */
 	struct ft_member_answer members[FT_MEMBER_CACHE];  /* tgid_traced */
-	__u64 open_seq;                  /* the compat object's open ids (open_id_next) */
+	__u64 open_seq;                  /* this CPU's open ids (open_id_next) */
+	/* close_file's view of the file: on its stack it would put the
+	 * chain exit -> fd scan -> close_file -> emit_* -> path walk past
+	 * the verifier's 512-byte bound on the combined stack */
+	struct ft_file_view close_view;
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set
 	 * by the membership lookup every handler starts with (tgid_traced). A

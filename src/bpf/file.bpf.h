@@ -64,25 +64,6 @@ static __always_inline long file_refs(struct file *file)
 	return BPF_CORE_READ(old, f_count.counter);
 }
 
-/* What the handlers need of a struct file, its inode and its super
- * block, read once. */
-struct ft_file_view {
-	struct file *file;
-	struct inode *inode;
-	struct path path;   /* mnt, dentry */
-	__u64 ino;
-	__u64 size;         /* i_size */
-	__s64 mtime_sec;
-	struct super_block *super;
-	__u64 magic;        /* the super block's s_magic (view_super) */
-	__u32 mtime_nsec;
-	__u32 dev;          /* the super block's s_dev (view_super) */
-	__u32 f_mode;
-	__u32 i_mode;
-	__u32 have_super;   /* dev and magic were read */
-	__u32 pad;
-};
-
 /* One probe read per kernel object instead of one per field: the fields
  * fantrace reads of a struct file, an inode and a super block each lie
  * within a hundred-odd bytes (file 4-80, inode 0-120, super block 16-104

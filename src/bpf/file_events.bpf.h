@@ -155,7 +155,6 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 {
 	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
-	struct ft_file_view v;
 
 	/* the state first: most closes end here, before the file is read */
 	struct ft_file_state *st = file_state(file);
@@ -175,16 +174,20 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 		COUNT(merged);
 		return 0;
 	}
-	if (read_file_view(&v, file) != 0)
+	struct ft_scratch *s = get_scratch();
+	if (!s)
+		return 0;
+	struct ft_file_view *v = &s->close_view;
+	if (read_file_view(v, file) != 0)
 		return 0;
 	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
 	if (state.written)
 		flags |= FT_F_WRITTEN;
 	if (state.open_report == OPEN_UNREPORTED)
-		return emit_file_event(&v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
+		return emit_file_event(v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
-		return emit_file_event(&v, FT_CLOSE, flags, open_id, how);
-	return emit_from_open(&v, FT_CLOSE, flags, open_id, false);
+		return emit_file_event(v, FT_CLOSE, flags, open_id, how);
+	return emit_from_open(v, FT_CLOSE, flags, open_id, false);
 }
 
 /* The registers the task entered its syscall with. A family program reads
@@ -247,42 +250,43 @@ static __always_inline __u64 open_flags(__s32 nr)
 
 	if (!regs)
 		return 0;
+	/* Both registers are loaded before the switch: with a load in each
+	 * branch clang may merge them with openat2's load of how_flags into
+	 * one instruction on a pointer that is pt_regs on one path and the
+	 * stack on the other, which the 6.1 verifier refuses ("same insn
+	 * cannot be used with different pointers"). */
+	__u64 si = REG(regs, si), dx = REG(regs, dx);
 	switch (nr) {
 	case NR_OPEN:
-		return REG(regs, si);
+		return si;
 	case NR_OPENAT:
-		return REG(regs, dx);
+		return dx;
 	case NR_CREAT:
 		return O_TRUNC;
 	case NR_OPENAT2:  /* struct open_how *, flags first */
-		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)REG(regs, dx));
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)dx);
+		barrier_var(how_flags);
 		return how_flags;
 	}
 	return 0;
 }
 
-/* A new open id, never 0. */
+/* A new open id, never 0: a per-CPU sequence tagged with the CPU (a
+ * program runs to its end on its CPU), which spares every open a locked
+ * add on a line all CPUs share; 5.10 has no fetching atomics either. */
 static __always_inline __u64 open_id_next(void)
 {
-#ifdef FT_COMPAT_510
-	/* no fetching atomics before 5.12: a per-CPU sequence, tagged with
-	 * the CPU (a program runs to its end on its CPU) */
 	struct ft_scratch *s = get_scratch();
 	if (!s)
 		return 0;
 	s->open_seq++;
 	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
-#else
-	return __sync_fetch_and_add(&next_open_id, 1) + 1;
-#endif
 }
 
 static __always_inline int on_open_exit(long ret, __s32 nr)
 {
 	if (ret < 0 || !current_traced())
 		return 0;
-	__u64 open_flags_arg = open_flags(nr);
-
 	struct file *file = current_fd_file(ret);
 	struct ft_file_view v;
 	if (!file || read_file_view(&v, file) != 0)
@@ -305,7 +309,8 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 		flags |= FT_F_WRITE;
 	if (fmode & FMODE_CREATED)
 		flags |= FT_F_CREATED;
-	if ((open_flags_arg & O_TRUNC) && regular && (fmode & FMODE_WRITE))
+	/* the flags are read only where O_TRUNC can matter */
+	if (regular && (fmode & FMODE_WRITE) && (open_flags(nr) & O_TRUNC))
 		flags |= FT_F_TRUNCATED;
 
 	struct ft_file_state fresh = {
