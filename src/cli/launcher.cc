@@ -1,7 +1,6 @@
 #include "cli/launcher.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -101,11 +100,7 @@ Result<PausedChild> PausedChild::Start(const std::vector<std::string>& argv,
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    if (as_user) {
-      if ((!as_user->name.empty() && initgroups(as_user->name.c_str(), as_user->gid) != 0) ||
-          setgid(as_user->gid) != 0 || setuid(as_user->uid) != 0)
-        ChildFail(err[1], errno);
-    }
+    if (as_user && !BecomeUser(*as_user)) ChildFail(err[1], errno);
     char byte;
     while (read(go[0], &byte, 1) < 0 && errno == EINTR) {
     }

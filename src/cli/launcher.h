@@ -11,15 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/as_user.h"
 #include "fantrace/result.h"
 
 namespace fantrace::cli {
-
-struct Credentials {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string name;  // for initgroups
-};
 
 // The user the command runs as: --user NAME if given; else, under sudo, the
 // invoking user (SUDO_UID/SUDO_GID), as strace -u would; else unchanged.
