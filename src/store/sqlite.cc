@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace fantrace::store {
@@ -16,6 +18,8 @@ Result<Database> Database::Open(const std::string& path, bool create) {
   Database db(raw, path);
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    // "unable to open database file" alone does not say why.
+    if (int err = raw ? sqlite3_system_errno(raw) : 0; err != 0) message += fmt::format(" ({})", strerror(err));
     return MakeError(fmt::format("cannot open the database {}: {}", path, message));
   }
   sqlite3_extended_result_codes(raw, 1);
