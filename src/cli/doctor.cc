@@ -6,11 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "cli/as_user.h"
+#include "cli/database_target.h"
 #include "cli/exit_status.h"
 #include "lib/daemon_protocol.h"
 #include "lib/kernel_env.h"
 #include "lib/kernel_features.h"
-#include "store/db_location.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -52,13 +53,16 @@ std::string DatabaseState(const std::string& path) {
 }
 
 void ReportDatabase() {
-  Result<store::DbOwner> owner = store::InvokingUser();
-  if (!owner) {
-    fmt::print("database: cannot tell whose database to check: {}\n", owner.error().message);
+  Result<DatabaseTarget> target = LocateDatabase(StoreOptions{});
+  if (!target) {
+    fmt::print("database: cannot tell whose database to check: {}\n", target.error().message);
     return;
   }
-  const std::string path = store::DefaultDatabasePath(*owner);
-  fmt::print("database: {}: {}\n", path, DatabaseState(path));
+  const std::string& path = target->path;
+  // Under sudo, looked at as its user would (cli/database_target.h).
+  auto look = [&]() -> Result<std::string> { return DatabaseState(path); };
+  Result<std::string> state = target->as_user ? RunAsUser(*target->as_user, look) : look();
+  fmt::print("database: {}: {}\n", path, state ? *state : state.error().message);
 }
 
 }  // namespace

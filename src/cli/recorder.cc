@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <climits>
 #include <filesystem>
 
@@ -28,21 +29,22 @@ std::string CurrentDirectory() {
   return ec ? std::string() : cwd.string();
 }
 
-}  // namespace
-
-Result<std::string> ResolveDatabase(const StoreOptions& o, bool create) {
-  Result<store::DbOwner> owner = store::InvokingUser();
-  if (!owner) return owner.error();
-  std::string path = o.db.empty() ? store::DefaultDatabasePath(*owner) : o.db;
-  if (create) {
-    if (Status st = store::PrepareDatabaseFile(path, *owner); !st) return st.error();
-  } else if (access(path.c_str(), F_OK) != 0) {
-    return MakeError(fmt::format("there is no provenance database at {}; record a command first "
-                                 "(fantrace record -- COMMAND) or give --db PATH",
-                                 path));
-  }
-  return path;
+// The database at `path`, created for recording when missing (directories
+// 0700, the file 0600, owned by whoever runs this) and migrated.
+Result<store::Database> OpenForRecording(const std::string& path) {
+  if (Status st = store::PrepareDatabaseFile(path); !st) return st.error();
+  return store::OpenStore(path, true);
 }
+
+// The command id as the user's child wrote it.
+Result<int64_t> ParseId(const std::string& text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size()) return MakeError("no command id came back: " + text);
+  return id;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Recorder>> Recorder::Open(const Options& o) {
   store::CapturePolicy capture = store::DefaultCapturePolicy();
@@ -54,11 +56,24 @@ Result<std::unique_ptr<Recorder>> Recorder::Open(const Options& o) {
   Result<uint64_t> max = ParseSize(o.store.capture_max);
   if (!max) return MakeError("--capture-max: " + max.error().message);
   capture.max_size = *max;
-  Result<std::string> path = ResolveDatabase(o.store, true);
-  if (!path) return path.error();
-  Result<store::Database> db = store::OpenStore(*path, true);
-  if (!db) return db.error();
-  return std::unique_ptr<Recorder>(new Recorder(std::move(*db), std::move(capture), o));
+  Result<DatabaseTarget> target = LocateDatabase(o.store);
+  if (!target) return target.error();
+  std::optional<store::Database> db;
+  if (target->as_user) {
+    // Created and migrated now, as the user, so that a database they
+    // cannot use stops fantrace before the command runs.
+    Result<std::string> checked = RunAsUser(*target->as_user, [&]() -> Result<std::string> {
+      Result<store::Database> opened = OpenForRecording(target->path);
+      if (!opened) return opened.error();
+      return std::string();
+    });
+    if (!checked) return checked.error();
+  } else {
+    Result<store::Database> opened = OpenForRecording(target->path);
+    if (!opened) return opened.error();
+    db = std::move(*opened);
+  }
+  return std::unique_ptr<Recorder>(new Recorder(std::move(*target), std::move(db), std::move(capture), o));
 }
 
 Result<int64_t> Recorder::Store(const Summary& summary, int64_t start_ns, int64_t end_ns) {
@@ -80,6 +95,29 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
   for (uint64_t n : summary.events) r.events += n;
   r.lost = summary.lost;
   r.fantrace_version = FANTRACE_VERSION;
+  Result<int64_t> id = MakeError("not stored");
+  if (target_.as_user) {
+    // The files are read and the database written by the user's child:
+    // a path the command left as a symlink to one of root's files is
+    // followed, or not, as the user could.
+    Result<std::string> text = RunAsUser(*target_.as_user, [&]() -> Result<std::string> {
+      Result<store::Database> db = OpenForRecording(target_.path);
+      if (!db) return db.error();
+      Result<int64_t> stored = InspectAndWrite(summary, r, *db);
+      if (!stored) return stored.error();
+      return std::to_string(*stored);
+    });
+    if (!text) id = text.error();
+    else id = ParseId(*text);
+  } else {
+    id = InspectAndWrite(summary, r, *db_);
+  }
+  facts_ = store::FileFacts();
+  if (!id) return MakeError(fmt::format("storing the command in the provenance database failed: {}", id.error().message));
+  return id;
+}
+
+Result<int64_t> Recorder::InspectAndWrite(const Summary& summary, store::CommandRecord& r, store::Database& db) {
   const store::HashScheme scheme;
   store::KernelDevices devices;
   auto inspect = [&](store::FileRole role, const std::vector<std::string>& paths) {
@@ -90,10 +128,7 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
   inspect(store::FileRole::kRead, summary.read);
   inspect(store::FileRole::kWritten, summary.written);
   inspect(store::FileRole::kDeleted, summary.deleted);
-  Result<int64_t> id = store::WriteCommand(db_, r, scheme);
-  facts_ = store::FileFacts();
-  if (!id) return MakeError(fmt::format("storing the command in the provenance database failed: {}", id.error().message));
-  return id;
+  return store::WriteCommand(db, r, scheme);
 }
 
 }  // namespace fantrace::cli

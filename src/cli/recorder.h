@@ -3,26 +3,32 @@
 // used stops fantrace before anything runs), fed every event next to the
 // summary, and asked to store the command once the tree has ended: then,
 // and only then, the files are hashed, so hashing never slows the command.
+//
+// Under sudo the database and the traced files are the invoking user's to
+// control, so a forked child that has become that user (cli/as_user.h)
+// creates and opens the database at Open, and at each store hashes the
+// files, writes the record and reports the id: the user's own permissions
+// decide what fantrace creates, opens and reads. Otherwise the database
+// stays open in this process.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/database_target.h"
 #include "cli/options.h"
 #include "fantrace/event.h"
 #include "fantrace/result.h"
 #include "lib/summary.h"
 #include "store/capture_policy.h"
+#include "store/command_record.h"
 #include "store/file_facts.h"
 #include "store/sqlite.h"
 
 namespace fantrace::cli {
-
-// The database path `o` names, or the invoking user's default; the file and
-// its directories are created for that user when missing.
-Result<std::string> ResolveDatabase(const StoreOptions& o, bool create);
 
 class Recorder {
  public:
@@ -37,12 +43,17 @@ class Recorder {
   // are used and then forgotten, ready for the next command.
   Result<int64_t> StoreCommand(const Summary& summary, int64_t start_ns, int64_t end_ns,
                                const std::vector<std::string>& argv, const std::string& cwd);
-  const std::string& path() const { return db_.path(); }
+  const std::string& path() const { return target_.path; }
 
  private:
-  Recorder(store::Database db, store::CapturePolicy capture, const Options& options)
-      : db_(std::move(db)), capture_(std::move(capture)), options_(options) {}
-  store::Database db_;
+  Recorder(DatabaseTarget target, std::optional<store::Database> db, store::CapturePolicy capture,
+           const Options& options)
+      : target_(std::move(target)), db_(std::move(db)), capture_(std::move(capture)), options_(options) {}
+  // Hashes the files of `summary` into `record` and writes it to `db`.
+  Result<int64_t> InspectAndWrite(const Summary& summary, store::CommandRecord& record, store::Database& db);
+
+  DatabaseTarget target_;
+  std::optional<store::Database> db_;  // unset when each store opens it as target_.as_user
   store::CapturePolicy capture_;
   const Options& options_;
   store::FileFacts facts_;

@@ -13,8 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/as_user.h"
+#include "cli/database_target.h"
 #include "cli/exit_status.h"
-#include "cli/recorder.h"
 #include "cli/store_output.h"
 #include "store/content_hash.h"
 #include "store/lineage.h"
@@ -244,9 +245,21 @@ int Lineage(store::Database& db, const StoreOptions& s) {
 }  // namespace
 
 int RunStoreCommand(const Options& o) {
-  Result<std::string> path = ResolveDatabase(o.store, false);
-  if (!path) return Fail(path.error().message);
-  Result<store::Database> db = store::OpenStore(*path, false);
+  Result<DatabaseTarget> target = LocateDatabase(o.store);
+  if (!target) return Fail(target.error().message);
+  // Under sudo the whole command is the user's: root has nothing to add to
+  // reading their database, and as root it would open whatever their path
+  // leads to, hash files they cannot read (--wfile) and write --restore's
+  // and lineage's -o files through their symlinks.
+  if (target->as_user) {
+    if (Status st = BecomeUser(*target->as_user); !st) return Fail(st.error().message);
+  }
+  const std::string& path = target->path;
+  if (access(path.c_str(), F_OK) != 0 && errno == ENOENT)
+    return Fail(fmt::format("there is no provenance database at {}; record a command first "
+                            "(fantrace record -- COMMAND) or give --db PATH",
+                            path));
+  Result<store::Database> db = store::OpenStore(path, false);
   if (!db) return Fail(db.error().message);
   switch (o.mode) {
     case Mode::kQuery: return Query(*db, o.store);

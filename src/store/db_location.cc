@@ -24,15 +24,6 @@ Result<uint32_t> ParseId(const char* text, const char* name) {
   return static_cast<uint32_t>(value);
 }
 
-// Gives what we just created to the owner, when we are root working for
-// another user.
-Status GiveTo(int fd, const std::string& path, const DbOwner& owner) {
-  if (geteuid() != 0 || owner.uid == 0) return Ok{};
-  if (fchown(fd, owner.uid, owner.gid) != 0)
-    return MakeError(fmt::format("cannot give {} to user {}: {}", path, owner.name, strerror(errno)));
-  return Ok{};
-}
-
 }  // namespace
 
 Result<DbOwner> InvokingUser() {
@@ -78,7 +69,7 @@ std::string DefaultDatabasePath(const DbOwner& owner) {
   return base + "/fantrace/provenance.db";
 }
 
-Status PrepareDatabaseFile(const std::string& path, const DbOwner& owner) {
+Status PrepareDatabaseFile(const std::string& path) {
   // The directories that do not exist yet, outermost first.
   std::vector<std::string> missing;
   for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
@@ -89,25 +80,26 @@ Status PrepareDatabaseFile(const std::string& path, const DbOwner& owner) {
       if (!S_ISDIR(st.st_mode)) return MakeError(fmt::format("{} is not a directory", dir));
       break;
     }
+    if (errno != ENOENT) return MakeError(fmt::format("cannot reach the directory {}: {}", dir, strerror(errno)));
     missing.insert(missing.begin(), dir);
   }
   for (const std::string& dir : missing) {
     if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
       return MakeError(fmt::format("cannot create the directory {}: {}", dir, strerror(errno)));
-    int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return MakeError(fmt::format("cannot open the directory {}: {}", dir, strerror(errno)));
-    Status given = GiveTo(fd, dir, owner);
-    close(fd);
-    if (!given) return given;
   }
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0 && errno == EEXIST) return Ok{};
+  if (fd < 0 && errno == EEXIST) {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 || errno != ENOENT) return Ok{};  // there (SQLite says if it is unusable)
+    // A symlink to nothing: its target is created here, as SQLite would,
+    // because SQLite's error ("unable to open database file") says not why.
+    fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  }
   if (fd < 0) return MakeError(fmt::format("cannot create the database {}: {}", path, strerror(errno)));
-  Status given = GiveTo(fd, path, owner);
-  if (given && fchmod(fd, 0600) != 0)
-    given = MakeError(fmt::format("cannot set mode 0600 on {}: {}", path, strerror(errno)));
+  Status made = Ok{};
+  if (fchmod(fd, 0600) != 0) made = MakeError(fmt::format("cannot set mode 0600 on {}: {}", path, strerror(errno)));
   close(fd);
-  return given;
+  return made;
 }
 
 }  // namespace fantrace::store

@@ -1,9 +1,10 @@
-// Where the provenance database lives and who owns it. By default it is
+// Where the provenance database lives. By default it is
 // $XDG_DATA_HOME/fantrace/provenance.db (~/.local/share/... when unset) of
 // the invoking user: under sudo that is SUDO_USER, whose home is looked up
-// in the password database, and the directories and the file fantrace
-// creates are given to that user, the file with mode 0600. SQLite's own
-// -wal and -shm files follow the database file's owner and mode.
+// in the password database. Creating it is done with the credentials of
+// whoever calls PrepareDatabaseFile: under sudo that is a process that has
+// become the invoking user (cli/as_user.h), so everything is created by,
+// and owned by, that user, and SQLite's -wal and -shm files too.
 #pragma once
 
 #include <sys/types.h>
@@ -30,7 +31,7 @@ Result<DbOwner> InvokingUser();
 std::string DefaultDatabasePath(const DbOwner& owner);
 
 // Creates the missing directories above `path` (mode 0700) and the file
-// itself (mode 0600) for `owner`; leaves existing ones as they are.
-Status PrepareDatabaseFile(const std::string& path, const DbOwner& owner);
+// itself (mode 0600), owned by the caller; leaves existing ones as they are.
+Status PrepareDatabaseFile(const std::string& path);
 
 }  // namespace fantrace::store

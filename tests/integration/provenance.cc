@@ -2,8 +2,9 @@
 // small real pipeline (generate data, transform it, copy the result
 // elsewhere), then query, history, show, lineage and restore on it; a file
 // changed after its command; a file stat names by another device than the
-// kernel; SIGKILL during record; two records at once; the database's
-// location and ownership under sudo. provenance_cli.cc: bad input, --help.
+// kernel; SIGKILL during record; two records at once. provenance_cli.cc:
+// bad input, --help; provenance_sudo.cc: the database and the traced files
+// under sudo.
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -379,33 +380,6 @@ TEST(ProvenanceRecord, TwoConcurrentRecordsBothLand) {
     EXPECT_EQ(Ids(ParseJson(r)).size(), 1u) << name << ": " << r.out;
   }
   EXPECT_EQ(CheckDatabase(db).integrity, "ok");
-}
-
-TEST(ProvenanceRecord, DefaultDatabaseBelongsToTheSudoUser) {
-  FANTRACE_REQUIRE_ROOT();
-  TempDir data;
-  chmod(data.path().c_str(), 0755);
-  ProcessResult r = RunUntraced({"env", "-C", "/", "SUDO_UID=65534", "SUDO_GID=65534", "SUDO_USER=nobody",
-                                 "XDG_DATA_HOME=" + data.path(), FANTRACE_BIN, "record", "--", "true"});
-  ASSERT_EQ(r.status, 0) << r.err;
-  std::string dir = data / "fantrace", db = data / "fantrace/provenance.db";
-  struct stat d = Stat(dir), f = Stat(db);
-  EXPECT_EQ(d.st_uid, 65534u);
-  EXPECT_EQ(d.st_mode & 0777, 0700u);
-  EXPECT_EQ(f.st_uid, 65534u);
-  EXPECT_EQ(f.st_gid, 65534u);
-  EXPECT_EQ(f.st_mode & 0777, 0600u);
-  struct stat wal;
-  if (stat((db + "-wal").c_str(), &wal) == 0) {
-    EXPECT_EQ(wal.st_uid, 65534u) << "SQLite gives its files the database's owner";
-    EXPECT_EQ(wal.st_mode & 0777, 0600u);
-  }
-  ProcessResult history = RunUntraced({"env", "SUDO_UID=65534", "SUDO_GID=65534", "SUDO_USER=nobody",
-                                       "XDG_DATA_HOME=" + data.path(), FANTRACE_BIN, "history", "--json"});
-  Json h = ParseJson(history);
-  ASSERT_EQ(h.size(), 1u) << history.err;
-  EXPECT_EQ(h[0]["user"], "nobody");
-  EXPECT_EQ(h[0]["uid"], 65534);
 }
 
 }  // namespace

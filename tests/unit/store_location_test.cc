@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -62,9 +63,8 @@ TEST(DbLocation, OurOwnHomeIsHomeAsXdgSays) {
 
 TEST(DbLocation, CreatesPrivateDirectoriesAndFile) {
   ScratchDir dir;
-  DbOwner me{getuid(), getgid(), "me", dir.path()};
   std::string path = dir / "a/b/provenance.db";
-  ASSERT_TRUE(PrepareDatabaseFile(path, me));
+  ASSERT_TRUE(PrepareDatabaseFile(path));
   struct stat st;
   ASSERT_EQ(stat((dir / "a").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
@@ -75,15 +75,26 @@ TEST(DbLocation, CreatesPrivateDirectoriesAndFile) {
   EXPECT_EQ(st.st_uid, getuid());
 
   chmod(path.c_str(), 0640);  // an existing database is left as it is
-  ASSERT_TRUE(PrepareDatabaseFile(path, me));
+  ASSERT_TRUE(PrepareDatabaseFile(path));
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
+}
+
+TEST(DbLocation, ADanglingSymlinkGetsItsTargetCreated) {
+  ScratchDir dir;
+  std::string path = dir / "provenance.db";
+  ASSERT_EQ(symlink((dir / "elsewhere.db").c_str(), path.c_str()), 0);
+  ASSERT_TRUE(PrepareDatabaseFile(path));
+  struct stat st;
+  ASSERT_EQ(lstat((dir / "elsewhere.db").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST(DbLocation, AFileWhereADirectoryShouldBeIsAnError) {
   ScratchDir dir;
   testing::Write(dir / "file", "x");
-  Status st = PrepareDatabaseFile(dir / "file/provenance.db", DbOwner{getuid(), getgid(), "me", dir.path()});
+  Status st = PrepareDatabaseFile(dir / "file/provenance.db");
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("not a directory"), std::string::npos) << st.error().message;
 }
