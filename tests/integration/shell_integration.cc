@@ -3,8 +3,8 @@
 // file, type three commands (an external command writing a file, a builtin
 // redirection, an external command reading a file) and exit; then each
 // command must be in `fantrace history` and `query` with its files. As
-// root (the in-process engine) and as an ordinary user through a fantraced
-// the suite starts.
+// root (the in-process engine), as root under sudo (recording as the sudo
+// user), and as an ordinary user through a fantraced the suite starts.
 #include <grp.h>
 #include <poll.h>
 #include <pty.h>
@@ -128,13 +128,17 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
     daemon_ = nullptr;
   }
 
-  // Runs the three commands in an interactive `shell` (as `as`, or root)
-  // and checks the database they were recorded in.
-  void RecordThreeCommands(const std::string& shell, const std::optional<TestUser>& as) {
+  // Runs the three commands in an interactive `shell` (as `as`, or root;
+  // a root shell that sudo started for `sudo_user` records into that
+  // user's database, as that user) and checks the database they were
+  // recorded in.
+  void RecordThreeCommands(const std::string& shell, const std::optional<TestUser>& as,
+                           const std::optional<TestUser>& sudo_user = std::nullopt) {
     TempDir home;
     if (as) {
       ASSERT_EQ(chown(home.path().c_str(), as->uid, as->gid), 0);
     }
+    if (sudo_user) chmod(home.path().c_str(), 0755);  // the sudo user hashes what root's commands wrote
     const std::string work = home / "work";
     const std::string data = home / "data";
     for (const std::string& d : {work, data}) {
@@ -142,6 +146,9 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
       if (as) {
         ASSERT_EQ(chown(d.c_str(), as->uid, as->gid), 0);
       }
+    }
+    if (sudo_user) {
+      ASSERT_EQ(chown(data.c_str(), sudo_user->uid, sudo_user->gid), 0);
     }
     const std::string input = work + "/input.txt";
     WriteFile(input, "the input\n");
@@ -160,6 +167,9 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
                                     "PATH=/usr/local/bin:/usr/bin:/bin", "XDG_DATA_HOME=" + data,
                                     "TMPDIR=" + home.path(), "HISTFILE=" + (home / "history")};
     if (as) env.push_back("FANTRACE_SOCKET=" + socket_);
+    if (sudo_user)
+      env.insert(env.end(), {"SUDO_UID=" + std::to_string(sudo_user->uid), "SUDO_GID=" + std::to_string(sudo_user->gid),
+                             "SUDO_USER=" + sudo_user->name});
 
     PtyShell sh(argv, env, work, as);
     ASSERT_TRUE(sh.WaitForPrompts(1)) << "no prompt from " << shell << ":\n" << sh.output();
@@ -183,14 +193,17 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
     }
     ASSERT_TRUE(history.is_array()) << sh.output();
     ASSERT_EQ(history.size(), lines.size()) << history.dump(2) << "\n" << sh.output();
+    if (sudo_user) {
+      EXPECT_EQ(Stat(db).st_uid, sudo_user->uid) << "made by the sudo user";
+    }
     std::vector<int64_t> ids;
     for (size_t i = 0; i < lines.size(); ++i) {
       const Json& c = history[i];
       EXPECT_EQ(c["argv"], Json(std::vector<std::string>{shell, "-c", lines[i]})) << c.dump(2);
       EXPECT_EQ(c["cwd"], work);
       EXPECT_EQ(c["exit_status"], 0);
-      if (as) {
-        EXPECT_EQ(c["uid"], as->uid);
+      if (as || sudo_user) {
+        EXPECT_EQ(c["uid"], (sudo_user ? sudo_user : as)->uid);
       }
       ids.push_back(c["id"].get<int64_t>());
     }
@@ -212,7 +225,11 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
       std::vector<int64_t> found;
       Json r = ParseJson(Fantrace(work, {"query", "--db", db, "--json", option, path}));
       if (r.is_array())
-        for (const Json& c : r) found.push_back(c.value("id", int64_t{-1}));
+        for (const Json& c : r) {
+          found.push_back(c.value("id", int64_t{-1}));
+          // Hashed when stored (under sudo: by the sudo user), so found by content.
+          EXPECT_EQ(c["matches"][0]["match"], "content") << c.dump(2);
+        }
       return found;
     };
     EXPECT_EQ(query("--wfile", work + "/copy.txt"), (std::vector<int64_t>{ids[0]}));
@@ -274,6 +291,13 @@ TEST_P(ShellIntegration, TurnsOffWithTheVariableOrDisable) {
 TEST_P(ShellIntegration, RecordsEveryCommandAsRoot) {
   FANTRACE_REQUIRE_ROOT();
   RecordThreeCommands(GetParam(), std::nullopt);
+}
+
+TEST_P(ShellIntegration, RecordsEveryCommandOfARootShellUnderSudoAsTheSudoUser) {
+  FANTRACE_REQUIRE_ROOT();
+  TestUser user = EnsureTestUser(kUser);
+  ASSERT_NE(user.uid, 0u) << "no test user " << kUser;
+  RecordThreeCommands(GetParam(), std::nullopt, user);
 }
 
 TEST_P(ShellIntegration, RecordsEveryCommandAsAnOrdinaryUserThroughFantraced) {
