@@ -64,6 +64,14 @@ def build_fantrace(repo, build_dir="build-bench", bpf_defines=""):
     return os.path.join(build, "fantrace")
 
 
+def repo_relative(repo, path):
+    """path as the report shows it: relative to the checkout when inside it,
+    so that no machine's directory layout goes into a results file."""
+    full = os.path.realpath(path)
+    rel = os.path.relpath(full, os.path.realpath(repo))
+    return full if rel.startswith("..") else rel
+
+
 def check_fantrace(fantrace, timeout=60):
     """fantrace must exist, run, and pass the command's exit status through."""
     if not (os.path.isfile(fantrace) and os.access(fantrace, os.X_OK)):
