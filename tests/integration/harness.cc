@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 
 namespace fantrace::itest {
@@ -27,6 +28,15 @@ std::optional<Json> OnlyOne(std::vector<Json> found, std::string_view type,
                 << " where one was expected; the trace:\n" << trace.jsonl;
   return std::nullopt;
 }
+
+// The tests run fantrace as root for nobody in particular; the tests of
+// the sudo case set sudo's variables themselves. Left from a caller's
+// `sudo scripts/test`, they would make every traced command run as that
+// user, inside the tests' root-only temporary directories.
+const bool kSudoVariablesCleared = [] {
+  for (const char* name : {"SUDO_UID", "SUDO_GID", "SUDO_USER", "SUDO_COMMAND"}) unsetenv(name);
+  return true;
+}();
 
 }  // namespace
 
