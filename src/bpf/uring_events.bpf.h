@@ -227,6 +227,18 @@ static __always_inline const char *filename_str(struct filename *name)
 #define URING_NAME_ARGS(kind, a0, a1, a2, a3, a4) \
 	((struct ft_name_args){ .args = { (a0), (a1), (a2), (a3), (a4) }, .call = (kind) })
 
+#define URING_LINK_ARGS(type, req)                                                                  \
+	URING_NAME_ARGS(P_LINK, BPF_CORE_READ((type *)(req), old_dfd),                              \
+			(__u64)filename_str(BPF_CORE_READ((type *)(req), oldpath)),                  \
+			BPF_CORE_READ((type *)(req), new_dfd),                                      \
+			(__u64)filename_str(BPF_CORE_READ((type *)(req), newpath)), BPF_CORE_READ((type *)(req), flags))
+
+/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
+#define URING_SYMLINK_ARGS(type, req)                                                               \
+	URING_NAME_ARGS(P_SYMLINK, (__u64)filename_str(BPF_CORE_READ((type *)(req), oldpath)),       \
+			BPF_CORE_READ((type *)(req), new_dfd),                                      \
+			(__u64)filename_str(BPF_CORE_READ((type *)(req), newpath)), 0, 0)
+
 /* The arguments of an io_uring name operation, as name_call_args gives a
  * syscall's; false when this kernel's command is not known. */
 static __always_inline bool uring_name_args(struct ft_name_args *c, void *req, __u8 op)
@@ -257,38 +269,24 @@ static __always_inline bool uring_name_args(struct ft_name_args *c, void *req, _
 				     0, 0, 0);
 		return true;
 	}
-	case URING_OP_LINKAT: {
-		/* the same fields under two names: io_link (6.0) or io_hardlink */
-		if (bpf_core_type_exists(struct io_link___ft)) {
-			struct io_link___ft *l = req;
-			*c = URING_NAME_ARGS(P_LINK, BPF_CORE_READ(l, old_dfd), (__u64)filename_str(BPF_CORE_READ(l, oldpath)),
-					     BPF_CORE_READ(l, new_dfd), (__u64)filename_str(BPF_CORE_READ(l, newpath)),
-					     BPF_CORE_READ(l, flags));
-		} else if (bpf_core_type_exists(struct io_hardlink___ft)) {
-			struct io_hardlink___ft *l = req;
-			*c = URING_NAME_ARGS(P_LINK, BPF_CORE_READ(l, old_dfd), (__u64)filename_str(BPF_CORE_READ(l, oldpath)),
-					     BPF_CORE_READ(l, new_dfd), (__u64)filename_str(BPF_CORE_READ(l, newpath)),
-					     BPF_CORE_READ(l, flags));
-		} else {
+	/* the same fields under two names: io_link (6.0), or 5.10's
+	 * io_hardlink and io_symlink */
+	case URING_OP_LINKAT:
+		if (bpf_core_type_exists(struct io_link___ft))
+			*c = URING_LINK_ARGS(struct io_link___ft, req);
+		else if (bpf_core_type_exists(struct io_hardlink___ft))
+			*c = URING_LINK_ARGS(struct io_hardlink___ft, req);
+		else
 			return false;
-		}
 		return true;
-	}
-	case URING_OP_SYMLINKAT: {
-		/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
-		if (bpf_core_type_exists(struct io_link___ft)) {
-			struct io_link___ft *l = req;
-			*c = URING_NAME_ARGS(P_SYMLINK, (__u64)filename_str(BPF_CORE_READ(l, oldpath)), BPF_CORE_READ(l, new_dfd),
-					     (__u64)filename_str(BPF_CORE_READ(l, newpath)), 0, 0);
-		} else if (bpf_core_type_exists(struct io_symlink___ft)) {
-			struct io_symlink___ft *l = req;
-			*c = URING_NAME_ARGS(P_SYMLINK, (__u64)filename_str(BPF_CORE_READ(l, oldpath)), BPF_CORE_READ(l, new_dfd),
-					     (__u64)filename_str(BPF_CORE_READ(l, newpath)), 0, 0);
-		} else {
+	case URING_OP_SYMLINKAT:
+		if (bpf_core_type_exists(struct io_link___ft))
+			*c = URING_SYMLINK_ARGS(struct io_link___ft, req);
+		else if (bpf_core_type_exists(struct io_symlink___ft))
+			*c = URING_SYMLINK_ARGS(struct io_symlink___ft, req);
+		else
 			return false;
-		}
 		return true;
-	}
 	}
 	return false;
 }
