@@ -33,6 +33,13 @@ const char* EventTypeName(EventType type);
 
 enum class Access { kNone, kRead, kWrite, kReadWrite };
 
+// How the tree did what the event says: a syscall, or an operation it
+// submitted through io_uring (which passes no syscall tracepoint).
+enum class Via { kSyscall, kIoUring };
+
+// The jsonl "via" string of a Via ("syscall", "io_uring").
+const char* ViaName(Via via);
+
 struct Event {
   EventType type = EventType::kOpen;
   uint64_t time_ns = 0;  // nanoseconds since the Unix epoch
@@ -47,6 +54,7 @@ struct Event {
   std::string from;
   std::string target;
   bool exchange = false;        // rename: RENAME_EXCHANGE swapped path and from
+  Via via = Via::kSyscall;
   bool path_truncated = false;  // some path of this event hit a bound
 
   // exec
@@ -68,6 +76,9 @@ struct Event {
   // open/close: pairs a close with its open inside the library (the kernel
   // leaves the path of an unchanged file's close to the reader); 0 if none.
   uint64_t open_id = 0;
+  // io_uring name events (rename, unlink, ...): sent at submission, held
+  // inside the library until the request's result; 0 otherwise.
+  uint64_t uring_request = 0;
 
   uint32_t ppid = 0;          // fork
   int exit_status = 0;        // exit: as a shell's $? (128+N for signal N)

@@ -67,6 +67,9 @@ struct TraceCounters {
   uint64_t fd_scan_cut = 0;  // fd tables past the exit scan's limit: closes may be missing
   // Per user filter (--filter-bpf), in chain order: its name, what it dropped.
   std::vector<std::pair<std::string, uint64_t>> filtered_user;
+  // io_uring file operations that could not be decoded (this kernel's
+  // io_uring unknown to fantrace, or user filters given): events missing.
+  uint64_t uring_undecoded = 0;
 };
 
 using EventSink = std::function<Status(const Event&)>;

@@ -39,6 +39,11 @@ enum ft_type {
 	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
 	FT_TREE_END = 15, /* internal: the last traced task has exited */
 	FT_CHROOT = 16,   /* slot0 the new root, absolute from the mount namespace's root */
+	/* internal, never an event: the result of an io_uring name operation
+	 * (rename, unlink, mkdir, link, symlink) sent at its submission with
+	 * FT_F_IO_URING and aux = the request; aux = that request, size = its
+	 * result (0: done, the held event stands; else dropped) */
+	FT_URING_DONE = 23,
 	FT_TYPE_MAX
 };
 
@@ -48,6 +53,8 @@ enum ft_type {
 
 enum ft_untrace_reason {
 	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
+	FT_UNTRACE_COMPAT = 2, /* exec'd a 32-bit (i386) program: its syscalls fire
+	                          no syscall tracepoints on x86-64 */
 };
 
 /* flags */
@@ -63,6 +70,9 @@ enum ft_untrace_reason {
 #define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 #define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
+#define FT_F_IO_URING    (1u << 12) /* done through io_uring, not a syscall; on a name
+                                       event aux is the request, held until its
+                                       FT_URING_DONE */
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
 
@@ -140,6 +150,9 @@ struct ft_counters {
 	__u64 fd_scan_cut;     /* exits/close_range whose fd table passed the scan
 	                        * limit: closes of fds past it may be missing */
 	__u64 filtered_user[8];   /* dropped by user filter k (--filter-bpf), FT_FILTER_MAX */
+	__u64 uring_undecoded;    /* io_uring file operations of the tree that could
+	                           * not be decoded on this kernel (or with user
+	                           * filters): their events are missing */
 };
 
 #define FT_FS_MAGIC_MAX 32   /* --exclude-fs entries */

@@ -102,6 +102,7 @@ static __always_inline void floor_handler(void)
 
 #include "file_events.bpf.h"
 #include "name_events.bpf.h"
+#include "uring_events.bpf.h"
 
 /* ---- process tree ----------------------------------------------------- */
 
@@ -133,6 +134,18 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* The loaded program's ELF header (bprm->buf holds the start of the file
+ * the last binary handler loaded: the interpreter of a script) says
+ * ELFCLASS32 and EM_386. */
+static __always_inline bool exec_is_ia32(struct linux_binprm *bprm)
+{
+	unsigned char hdr[20] = {};
+
+	bpf_core_read(hdr, sizeof(hdr), &bprm->buf);
+	return hdr[0] == 0x7f && hdr[1] == 'E' && hdr[2] == 'L' && hdr[3] == 'F' && hdr[4] == 1 &&
+	       hdr[18] == 3 && hdr[19] == 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -162,6 +175,15 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 			}
 			if (path_allowed(s))
 				record_submit(s, false);
+		}
+	}
+	/* A 32-bit (i386) program makes ia32 syscalls, for which x86-64 fires
+	 * no syscall tracepoints: its file events are not seen, so say so. */
+	if (exec_is_ia32(bprm)) {  /* untraced is always reported, as for setuid */
+		struct ft_scratch *s = record_begin(FT_UNTRACED);
+		if (s) {
+			s->rec.aux = FT_UNTRACE_COMPAT;
+			record_submit(s, false);
 		}
 	}
 	/* An exec that raised privileges (setuid/setgid/file caps: the kernel

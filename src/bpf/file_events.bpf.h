@@ -105,16 +105,12 @@ FT_SHARED int emit_from_open(struct ft_file_view *v, __u32 type, __u32 flags,
 /* The first write through an open file, by any route (write family,
  * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap).
  * The state is looked at before the file is read: a file written many
- * times costs one map lookup per later write, not a read of its fields. */
-static __always_inline int on_write_fd(__s64 fd)
+ * times costs one map lookup per later write, not a read of its fields.
+ * via: FT_F_IO_URING for a write through io_uring (uring_events.bpf.h). */
+static __always_inline int on_write_file(struct file *file, __u32 via)
 {
 	struct ft_file_view v;
 
-	if (!current_traced())
-		return 0;
-	struct file *file = current_fd_file(fd);
-	if (!file)
-		return 0;
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = file_state(file);
 	if (st && st->written)
@@ -135,7 +131,7 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (path_from_open(st))
 			/* the first modify of a file this open created has
 			 * nothing to be merged into: no merge map work */
-			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, !st->created);
+			return emit_from_open(&v, FT_MODIFY, via, st->open_id, !st->created);
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
@@ -144,21 +140,33 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			COUNT(file_state_full);
 	}
-	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
+	return emit_file_event(&v, FT_MODIFY, via, 0, how);
+}
+
+static __always_inline int on_write_fd(__s64 fd)
+{
+	if (!current_traced())
+		return 0;
+	struct file *file = current_fd_file(fd);
+	return file ? on_write_file(file, 0) : 0;
 }
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
  * a path for the reader to take from the open. */
-__noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
+#define CLOSE_CHAIN    1u  /* called from a handler that runs the filter chain */
+#define CLOSE_ANY_REFS 2u  /* io_uring: the close is done, whatever holds the file
+			    * (its in-flight requests do, or the fixed file table) */
+
+__noinline int close_file(__u64 file_addr, __u32 flags, __u32 close_how)
 {
 	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
 
 	/* the state first: most closes end here, before the file is read */
 	struct ft_file_state *st = file_state(file);
-	if (!st || file_refs(file) > 1)
+	if (!st || (!(close_how & CLOSE_ANY_REFS) && file_refs(file) > 1))
 		return 0;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
@@ -169,7 +177,7 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 		count_user_drop(state.dropped_by);
 		return 0;
 	}
-	__u32 how = chain && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
+	__u32 how = (close_how & CLOSE_CHAIN) && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
 	if (!state.written && state.open_report == OPEN_DROPPED) {
 		COUNT(merged);
 		return 0;
@@ -283,11 +291,11 @@ static __always_inline __u64 open_id_next(void)
 	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
-static __always_inline int on_open_exit(long ret, __s32 nr)
+/* The open of file by open call nr (whose flags are read from its
+ * registers when they matter), or by io_uring (nr < 0: the flags are
+ * how_flags, via FT_F_IO_URING). */
+static __always_inline int report_open(struct file *file, __s32 nr, __u64 how_flags, __u32 via)
 {
-	if (ret < 0 || !current_traced())
-		return 0;
-	struct file *file = current_fd_file(ret);
 	struct ft_file_view v;
 	if (!file || read_file_view(&v, file) != 0)
 		return 0;
@@ -302,7 +310,7 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 			return 0;
 	}
 
-	__u32 flags = 0;
+	__u32 flags = via;
 	if (fmode & FMODE_READ)
 		flags |= FT_F_READ;
 	if (fmode & FMODE_WRITE)
@@ -310,7 +318,7 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	if (fmode & FMODE_CREATED)
 		flags |= FT_F_CREATED;
 	/* the flags are read only where O_TRUNC can matter */
-	if (regular && (fmode & FMODE_WRITE) && (open_flags(nr) & O_TRUNC))
+	if (regular && (fmode & FMODE_WRITE) && ((nr < 0 ? how_flags : open_flags(nr)) & O_TRUNC))
 		flags |= FT_F_TRUNCATED;
 
 	struct ft_file_state fresh = {
@@ -337,6 +345,13 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 		COUNT(file_state_full);
 	return 0;
+}
+
+static __always_inline int on_open_exit(long ret, __s32 nr)
+{
+	if (ret < 0 || !current_traced())
+		return 0;
+	return report_open(current_fd_file(ret), nr, 0, 0);
 }
 
 /* One program serves every exit of the open family (and below, of the
@@ -412,7 +427,7 @@ static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ct
 		return;
 	struct file *file = current_fd_file(fd);
 	if (file)
-		close_file((__u64)file, 0, true);
+		close_file((__u64)file, 0, CLOSE_CHAIN);
 }
 FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct trace_event_raw_sys_enter,
 	   on_close_family(ctx))
@@ -440,7 +455,7 @@ static __always_inline long close_one_fd(__u32 index, void *ctx)
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
 	if (file)
-		close_file((__u64)file, scan->flags, false);
+		close_file((__u64)file, scan->flags, 0);
 	return 0;
 }
 

@@ -16,12 +16,27 @@ enum name_call {
 };
 
 /* A name call's arguments, normalised to (dfd1, name1, dfd2, name2, flags);
- * name2 is NULL for the calls with one name. */
+ * name2 is NULL for the calls with one name. The names are the task's
+ * strings (a syscall's) or the kernel's copies (io_uring's, with
+ * FT_F_IO_URING in via). */
 struct ft_name_args {
 	__u64 args[5];
+	__u64 request;                   /* io_uring: the request, the record's aux */
 	__u32 call;                      /* enum name_call */
-	__u32 pad;
+	__u32 via;                       /* 0, or FT_F_IO_URING */
 };
+
+static __always_inline bool user_names(const struct ft_name_args *c)
+{
+	return !(c->via & FT_F_IO_URING);
+}
+
+/* The record's flags and aux for call c. */
+static __always_inline void name_record_start(struct ft_scratch *s, const struct ft_name_args *c, __u32 flags)
+{
+	s->rec.flags = flags | c->via;
+	s->rec.aux = c->request;
+}
 
 /* ---- namespace events: base directory from the kernel, name as given --- */
 
@@ -34,12 +49,15 @@ static __always_inline void submit_name_record(struct ft_scratch *s)
 		record_submit(s, false);
 }
 
-static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *uname, __u32 slot)
+static __always_inline void append_base(struct ft_scratch *s, __s64 dfd, const char *name, __u32 slot, bool user)
 {
 	char first = 0;
 	struct task_struct *task = current_task();
 
-	bpf_probe_read_user(&first, 1, uname);
+	if (user)
+		bpf_probe_read_user(&first, 1, name);
+	else
+		bpf_probe_read_kernel(&first, 1, name);
 	if (first == '/')
 		return;  /* absolute: empty base, the task's root */
 	/* an int argument: the upper half of the register is not sign-extended */
@@ -68,12 +86,13 @@ FT_SHARED int emit_name_event(struct ft_name_args *c, __u32 type, __u32 flags)
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
-	s->rec.flags = flags;
-	append_base(s, dfd1, name1, 0);
-	append_user_str(s, name1, 1);
+	bool user = user_names(c);
+	name_record_start(s, c, flags);
+	append_base(s, dfd1, name1, 0, user);
+	append_str(s, name1, 1, user);
 	if (name2) {
-		append_base(s, dfd2, name2, 2);
-		append_user_str(s, name2, 3);
+		append_base(s, dfd2, name2, 2, user);
+		append_str(s, name2, 3, user);
 	}
 	submit_name_record(s);
 	return 0;
@@ -123,6 +142,8 @@ static __always_inline int emit_link(struct ft_name_args *c)
 	const char *oldname = (const char *)c->args[1], *newname = (const char *)c->args[3];
 	char first = 0;
 
+	if (!user_names(c))  /* io_uring: the names as the kernel copied them */
+		return emit_name_event(c, FT_LINK, 0);
 	bpf_probe_read_user(&first, 1, oldname);
 	if ((c->args[4] & AT_EMPTY_PATH) && first == 0) {
 		/* linkat(fd, "", ..., AT_EMPTY_PATH): the existing file is the fd's,
@@ -144,7 +165,7 @@ static __always_inline int emit_link(struct ft_name_args *c)
 	s->rec.flags = FT_F_TARGET_FILE;
 	fill_inode(&s->rec, &v);
 	append_path(s, v.path.dentry, v.path.mnt, 0);
-	append_base(s, newdfd, newname, 2);
+	append_base(s, newdfd, newname, 2, true);
 	append_user_str(s, newname, 3);
 	submit_name_record(s);
 	return 0;
@@ -157,9 +178,11 @@ static __always_inline int emit_symlink(struct ft_name_args *c)
 	struct ft_scratch *s = record_begin(FT_SYMLINK);
 	if (!s)
 		return 0;
-	append_user_str(s, (const char *)c->args[0], 1);
-	append_base(s, c->args[1], (const char *)c->args[2], 2);
-	append_user_str(s, (const char *)c->args[2], 3);
+	bool user = user_names(c);
+	name_record_start(s, c, 0);
+	append_str(s, (const char *)c->args[0], 1, user);
+	append_base(s, c->args[1], (const char *)c->args[2], 2, user);
+	append_str(s, (const char *)c->args[2], 3, user);
 	submit_name_record(s);
 	return 0;
 }
@@ -238,9 +261,38 @@ static __always_inline bool name_call_args(struct ft_name_args *c, __s32 nr)
 	return false;
 }
 
+/* A rename, unlink or rmdir changes what names the files have: merges and
+ * paths taken from opens no longer hold. */
+static __always_inline bool name_call_moves(__u32 call)
+{
+	return call == P_RENAME || call == P_UNLINK || call == P_RMDIR;
+}
+
+/* The record of name call c (a syscall's, or an io_uring request's). */
+static __always_inline int emit_name_call(struct ft_name_args *c)
+{
+	switch (c->call) {
+	case P_RENAME:
+		return emit_name_event(c, FT_RENAME, (c->args[4] & RENAME_EXCHANGE) ? FT_F_EXCHANGE : 0);
+	case P_UNLINK:
+		return emit_name_event(c, FT_UNLINK, 0);
+	case P_RMDIR:
+		return emit_name_event(c, FT_RMDIR, FT_F_DIR_OP);
+	case P_MKDIR:
+		return emit_name_event(c, FT_MKDIR, FT_F_DIR_OP);
+	case P_TRUNCATE:
+		return emit_name_event(c, FT_TRUNCATE, 0);
+	case P_LINK:
+		return emit_link(c);
+	case P_SYMLINK:
+		return emit_symlink(c);
+	}
+	return 0;
+}
+
 static __always_inline int on_name_exit(long ret, __s32 nr)
 {
-	struct ft_name_args c;
+	struct ft_name_args c = {};
 
 	if (ret != 0 || !current_traced())
 		return 0;
@@ -250,26 +302,9 @@ static __always_inline int on_name_exit(long ret, __s32 nr)
 		COUNT(lost);
 		return 0;
 	}
-	switch (c.call) {
-	case P_RENAME:
+	if (name_call_moves(c.call))
 		namespace_changed();
-		return emit_name_event(&c, FT_RENAME, (c.args[4] & RENAME_EXCHANGE) ? FT_F_EXCHANGE : 0);
-	case P_UNLINK:
-		namespace_changed();
-		return emit_name_event(&c, FT_UNLINK, 0);
-	case P_RMDIR:
-		namespace_changed();
-		return emit_name_event(&c, FT_RMDIR, FT_F_DIR_OP);
-	case P_MKDIR:
-		return emit_name_event(&c, FT_MKDIR, FT_F_DIR_OP);
-	case P_TRUNCATE:
-		return emit_name_event(&c, FT_TRUNCATE, 0);
-	case P_LINK:
-		return emit_link(&c);
-	case P_SYMLINK:
-		return emit_symlink(&c);
-	}
-	return 0;
+	return emit_name_call(&c);
 }
 
 /* One program for the exits of all the name calls: sys_exit_rename here,

@@ -50,6 +50,17 @@ void WriteSummaryText(FILE* err, const Summary& s) {
   if (s.lost > 0) {
     fmt::print(err, "fantrace: warning: {} events were lost; the file lists may be incomplete\n", s.lost);
   }
+  if (s.stats.uring_undecoded > 0)
+    fmt::print(err,
+               "fantrace: warning: {} io_uring file operations could not be decoded (an io_uring this "
+               "fantrace does not know, or --filter-bpf): their events are missing and the file lists "
+               "may be incomplete\n",
+               s.stats.uring_undecoded);
+  if (s.untraced_compat > 0)
+    fmt::print(err,
+               "fantrace: warning: {} processes ran 32-bit programs, whose file operations are not traced "
+               "(untraced events, reason compat_syscalls): the file lists may be incomplete\n",
+               s.untraced_compat);
   std::fflush(err);
 }
 

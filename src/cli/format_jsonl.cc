@@ -97,6 +97,7 @@ Status JsonlWriter::Write(const Event& ev) {
   fmt::format_to(fmt::appender(b), FMT_COMPILE(R"({{"type":"{}","time":{},"pid":{},"tid":{})"),
                  EventTypeName(ev.type), ev.time_ns, ev.pid, ev.tid);
   AppendFields(b, ev);
+  if (ev.via != Via::kSyscall) AppendString(b, "via", ViaName(ev.via));
   if (ev.path_truncated) AppendValue(b, "truncated_path", true);
   b.append(std::string_view("}\n"));
   return out_.Commit();
@@ -112,6 +113,7 @@ Status JsonlWriter::WriteSummary(const Summary& s) {
   AppendArray(b, "written", s.written);
   AppendArray(b, "deleted", s.deleted);
   AppendArray(b, "executed", s.executed);
+  AppendValue(b, "untraced_compat", s.untraced_compat);
   // Every type, zero or not, so consumers see a fixed set of keys.
   b.append(std::string_view(R"(,"events":{)"));
   for (size_t i = 0; i < kEventTypeCount; ++i) {
@@ -133,7 +135,9 @@ Status JsonlWriter::WriteSummary(const Summary& s) {
       AppendJsonString(b, t.dropped_user[i].first);
       fmt::format_to(fmt::appender(b), R"(,"dropped":{}}})", t.dropped_user[i].second);
     }
-    b.append(std::string_view("]}"));
+    b.append(std::string_view("]"));
+    AppendValue(b, "io_uring_undecoded", t.uring_undecoded);
+    b.push_back('}');
   }
   b.append(std::string_view("}\n"));
   return out_.Commit();

@@ -107,6 +107,7 @@ void TextWriter::AppendDetails(const Event& ev) {
     case EventType::kUntraced: put(ev.reason); break;
     case EventType::kLost: fmt::format_to(fmt::appender(b), "{} events", ev.lost_count); break;
   }
+  if (ev.via == Via::kIoUring) put(" [io_uring]");
   if (ev.path_truncated) put(" [path truncated]");
 }
 

@@ -226,7 +226,8 @@ int RunTraceSession(const Options& o) {
                             counters.filtered_fs,
                             counters.filtered_comm,
                             counters.filtered_unwritten,
-                            counters.filtered_user};
+                            counters.filtered_user,
+                            counters.uring_undecoded};
   if (writer && !output_error) {
     Status st = writer->WriteSummary(result);
     if (st) st = writer->Flush();

@@ -95,7 +95,8 @@ std::string CountersToJson(const TraceCounters& c) {
                       {"filtered_fs", c.filtered_fs},
                       {"filtered_comm", c.filtered_comm},
                       {"filtered_unwritten", c.filtered_unwritten},
-                      {"fd_scan_cut", c.fd_scan_cut}};
+                      {"fd_scan_cut", c.fd_scan_cut},
+                      {"uring_undecoded", c.uring_undecoded}};
   return j.dump();
 }
 
@@ -116,6 +117,7 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   c.filtered_comm = get("filtered_comm");
   c.filtered_unwritten = get("filtered_unwritten");
   c.fd_scan_cut = get("fd_scan_cut");
+  c.uring_undecoded = get("uring_undecoded");
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 
 #include <array>
+#include <optional>
 #include <cstring>
 #include <string_view>
 
@@ -131,7 +132,9 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
       return true;
     case FT_UNTRACED:
       ev.type = EventType::kUntraced;
-      ev.reason = r.aux == FT_UNTRACE_SETID ? "setuid" : "unknown";
+      ev.reason = r.aux == FT_UNTRACE_SETID    ? "setuid"
+                  : r.aux == FT_UNTRACE_COMPAT ? "compat_syscalls"
+                                               : "unknown";
       return true;
     default:
       return false;
@@ -184,7 +187,21 @@ Result<Event> DecodeRecord(const void* data, size_t size, const TimeBase& tb) {
   ev.pid = r.pid;
   ev.tid = r.tid;
   ev.path_truncated = r.flags & kAnySlotTruncated;
+  if (r.flags & FT_F_IO_URING) {
+    ev.via = Via::kIoUring;
+    // a name record (aux is unused by a syscall's) names its request
+    if (r.type >= FT_RENAME && r.type <= FT_TRUNCATE) ev.uring_request = static_cast<uint64_t>(r.aux);
+  }
   return ev;
+}
+
+std::optional<UringDone> UringDoneOf(const void* data, size_t size, const TimeBase& tb) {
+  if (data == nullptr || size < sizeof(ft_record)) return std::nullopt;
+  ft_record r;
+  std::memcpy(&r, data, sizeof(r));
+  if (r.type != FT_URING_DONE) return std::nullopt;
+  return UringDone{static_cast<uint64_t>(r.aux), static_cast<int64_t>(r.size),
+                   r.time_ns + static_cast<uint64_t>(tb.boot_to_epoch_ns)};
 }
 
 }  // namespace fantrace

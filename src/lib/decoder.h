@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "fantrace/event.h"
 #include "fantrace/result.h"
@@ -27,5 +28,14 @@ Result<Event> DecodeRecord(const void* data, size_t size, const TimeBase& tb);
 // True when the record is the "last traced task has exited" marker. Checks
 // only what it needs (size and type), so the reader can call it first.
 bool IsTreeEnd(const void* data, size_t size);
+
+// The result of an io_uring name operation (FT_URING_DONE), which is no
+// event either: the reader holds the operation's event until it comes.
+struct UringDone {
+  uint64_t request = 0;
+  int64_t result = 0;  // 0: it succeeded
+  uint64_t time_ns = 0;  // of the completion, since the Unix epoch
+};
+std::optional<UringDone> UringDoneOf(const void* data, size_t size, const TimeBase& tb);
 
 }  // namespace fantrace

@@ -24,4 +24,12 @@ const char* EventTypeName(EventType type) {
   return "unknown";
 }
 
+const char* ViaName(Via via) {
+  switch (via) {
+    case Via::kSyscall: return "syscall";
+    case Via::kIoUring: return "io_uring";
+  }
+  return "syscall";
+}
+
 }  // namespace fantrace

@@ -72,6 +72,12 @@ Status EnsureTracefs() {
   return Ok{};
 }
 
+bool HasTracepoint(const char* system, const char* name) {
+  for (const char* root : {kTracefs, "/sys/kernel/debug/tracing"})
+    if (Exists(fmt::format("{}/events/{}/{}", root, system, name))) return true;
+  return false;
+}
+
 void CaptureLibbpfLog() { libbpf_set_print(LibbpfPrint); }
 
 std::string TakeLibbpfLog() {

@@ -13,6 +13,8 @@ Status CheckPrivileges();
 Status CheckBtf();
 // Mounts tracefs at /sys/kernel/tracing when no tracefs is mounted.
 Status EnsureTracefs();
+// True when the kernel has tracepoint system:name (looked up in tracefs).
+bool HasTracepoint(const char* system, const char* name);
 
 // Collects libbpf's messages so that a load failure can show the verifier's
 // reasons; libbpf prints nothing by itself.

@@ -7,6 +7,7 @@ namespace fantrace {
 Status RecordReader::Handle(const void* data, size_t size, const EventSink& sink) {
   // The marker only wakes the reader; the live count says the tree ended.
   if (IsTreeEnd(data, size)) return Ok{};
+  if (std::optional<UringDone> done = UringDoneOf(data, size, time_base_)) return Resolve(*done, sink);
   Result<Event> event = DecodeRecord(data, size, time_base_);
   if (!event) {
     ++undecodable_;
@@ -17,7 +18,26 @@ Status RecordReader::Handle(const void* data, size_t size, const EventSink& sink
     ++name_events_filtered_;
     return Ok{};
   }
+  if (event->uring_request != 0) {
+    held_[event->uring_request] = std::move(*event);
+    return Ok{};
+  }
   return sink(*event);
+}
+
+// The names of an io_uring operation are read at its submission (the
+// kernel's copies are gone by its completion): its event stands once the
+// result says the operation succeeded, stamped with the completion's time.
+// A result without a held event (its kind off, or the record lost) is
+// nothing to report.
+Status RecordReader::Resolve(const UringDone& done, const EventSink& sink) {
+  auto it = held_.find(done.request);
+  if (it == held_.end()) return Ok{};
+  Event event = std::move(it->second);
+  held_.erase(it);
+  if (done.result != 0) return Ok{};
+  event.time_ns = done.time_ns;
+  return sink(event);
 }
 
 // The kernel sends the close of a file whose open it reported without a

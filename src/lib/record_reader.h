@@ -1,6 +1,7 @@
 // RecordReader: turns the raw records of one trace (as the ring buffer, or
 // fantraced over its socket, delivers them) into events for a sink. It
-// pairs a close or modify sent without a path with its open's path, applies
+// pairs a close or modify sent without a path with its open's path, holds
+// an io_uring name event until its request's result says it happened, applies
 // the --include/--exclude rule to name events (whose paths are only known
 // once normalised here), and counts records it cannot decode: never a
 // silent drop. One per trace; not thread-safe.
@@ -32,10 +33,13 @@ class RecordReader {
 
  private:
   void PairWithOpen(Event& event);
+  Status Resolve(const UringDone& done, const EventSink& sink);
 
   TimeBase time_base_;
   PathFilter path_filter_;
   std::unordered_map<uint64_t, std::string> open_paths_;
+  // io_uring name events waiting for their result, by request.
+  std::unordered_map<uint64_t, Event> held_;
   uint64_t undecodable_ = 0;
   uint64_t name_events_filtered_ = 0;  // by path_filter_, here in userspace
 };

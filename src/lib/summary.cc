@@ -203,15 +203,18 @@ void SummaryBuilder::Add(const Event& ev) {
       break;
     case EventType::kRmdir: Remove(ev.path); break;
     case EventType::kLost: lost_ += ev.lost_count; break;
+    case EventType::kUntraced:
+      if (ev.reason == "compat_syscalls") ++untraced_compat_;
+      break;
     case EventType::kMkdir:
-    case EventType::kSymlink:
-    case EventType::kUntraced: break;
+    case EventType::kSymlink: break;
   }
 }
 
 Summary SummaryBuilder::Finish(const FileSystem& fs) const {
   Summary s;
   s.lost = lost_;
+  s.untraced_compat = untraced_compat_;
   s.processes = pids_.size();
   s.events = events_;
   s.read = Sorted(read_);

@@ -37,6 +37,9 @@ struct TraceStats {
   uint64_t dropped_unwritten = 0;  // --only-written
   // Per user filter (--filter-bpf), in chain order: its name and drops.
   std::vector<std::pair<std::string, uint64_t>> dropped_user;
+  // io_uring file operations that could not be decoded: not in seen()
+  // (the kernel made no event of them), their events are missing.
+  uint64_t uring_undecoded = 0;
   uint64_t dropped_by_user() const {
     uint64_t n = 0;
     for (const auto& [name, count] : dropped_user) n += count;
@@ -58,6 +61,9 @@ struct Summary {
   std::vector<std::string> written;
   std::vector<std::string> deleted;
   std::vector<std::string> executed;
+  // Processes that exec'd a 32-bit program (an untraced event with reason
+  // compat_syscalls): their file operations are not in the trace.
+  uint64_t untraced_compat = 0;
   TraceStats stats;         // set by the caller from the tracer's counters
 };
 
@@ -99,6 +105,7 @@ class SummaryBuilder {
   void ForgetInode(const std::string& path);
 
   uint64_t lost_ = 0;
+  uint64_t untraced_compat_ = 0;
   std::array<uint64_t, kEventTypeCount> events_{};
   std::unordered_set<uint32_t> pids_;
   std::unordered_set<std::string> read_;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/kernel_env.h"
+
 namespace fantrace {
 namespace {
 
@@ -48,6 +50,19 @@ void SelectHandlers(fantrace_bpf* skel, bool with_filters) {
     bpf_program__set_autoload(pair[1], with_filters);
   }
   bpf_program__set_autoload(skel->progs.commit_filtered, with_filters);
+  SelectUringHandlers(skel, with_filters);
+}
+
+void SelectUringHandlers(fantrace_bpf* skel, bool with_filters) {
+  // The submission tracepoint changed its name (uring_events.bpf.h); a
+  // kernel without io_uring has neither. With user filters the submission
+  // handler only counts what it cannot follow, and completions are moot.
+  const bool submit_req = HasTracepoint("io_uring", "io_uring_submit_req");
+  bpf_program__set_autoload(skel->progs.uring_submit_req, submit_req);
+  bpf_program__set_autoload(skel->progs.uring_submit_sqe,
+                            !submit_req && HasTracepoint("io_uring", "io_uring_submit_sqe"));
+  bpf_program__set_autoload(skel->progs.uring_complete_req,
+                            !with_filters && HasTracepoint("io_uring", "io_uring_complete"));
 }
 
 Status AttachFamilies(fantrace_bpf* skel, bool with_filters, std::vector<LinkPtr>& links) {

@@ -418,7 +418,8 @@ TraceCounters Tracer::Counters(uint32_t session) const {
                          load(c.emitted), load(c.file_state_full), load(c.path_truncated),
                          load(c.untracked_procs),
                          load(c.filtered_path) + impl_->reader->name_events_filtered(),
-                         load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), load(c.fd_scan_cut), {}};
+                         load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), load(c.fd_scan_cut), {},
+                         load(c.uring_undecoded)};
   const std::vector<std::string>& names = impl_->filters.names();
   for (size_t i = 0; i < names.size() && i < FT_FILTER_MAX; ++i)
     counters.filtered_user.emplace_back(names[i], load(c.filtered_user[i]));

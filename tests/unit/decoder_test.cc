@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "abi/events.h"
+#include "lib/path_filter.h"
+#include "lib/record_reader.h"
 
 namespace fantrace {
 namespace {
@@ -218,6 +220,56 @@ TEST(DecodeRecord, SurvivesEveryTruncationOfARecord) {
     EXPECT_FALSE(DecodeRecord(rec.data(), n, {}).ok()) << n;
   }
   EXPECT_TRUE(DecodeRecord(rec.data(), rec.size(), {}).ok());
+}
+
+TEST(DecodeRecord, IoUringEventsSayVia) {
+  Event syscall = Decode(Record(Header(FT_OPEN, FT_F_READ), {"/a"}));
+  EXPECT_EQ(syscall.via, Via::kSyscall);
+  ft_record hdr = Header(FT_OPEN, FT_F_READ | FT_F_IO_URING);
+  hdr.aux = 77;  // the open id
+  Event uring = Decode(Record(hdr, {"/a"}));
+  EXPECT_EQ(uring.via, Via::kIoUring);
+  EXPECT_EQ(uring.open_id, 77u);
+  EXPECT_EQ(uring.uring_request, 0u) << "only name events wait for a result";
+  EXPECT_STREQ(ViaName(uring.via), "io_uring");
+}
+
+TEST(DecodeRecord, CompatUntracedReason) {
+  ft_record hdr = Header(FT_UNTRACED);
+  hdr.aux = FT_UNTRACE_COMPAT;
+  EXPECT_EQ(Decode(Record(hdr)).reason, "compat_syscalls");
+}
+
+// An io_uring name record waits in the reader for its request's result.
+TEST(RecordReader, HoldsIoUringNameEventsUntilTheirResult) {
+  RecordReader reader(TimeBase{1'000}, PathFilter({}, {}));
+  std::vector<Event> out;
+  EventSink sink = [&](const Event& ev) -> Status {
+    out.push_back(ev);
+    return Ok{};
+  };
+  auto name_record = [](uint64_t request, std::string_view name) {
+    ft_record hdr = Header(FT_UNLINK, FT_F_IO_URING);
+    hdr.aux = static_cast<int64_t>(request);
+    return Record(hdr, {"/d", name});
+  };
+  auto done = [](uint64_t request, int64_t result) {
+    ft_record hdr = Header(FT_URING_DONE);
+    hdr.aux = static_cast<int64_t>(request);
+    hdr.size = static_cast<uint64_t>(result);
+    hdr.time_ns = 9'000;
+    return Record(hdr);
+  };
+  for (const std::vector<char>& rec : {name_record(1, "ok"), name_record(2, "failed"), done(2, -2),
+                                       done(3, 0), done(1, 0)}) {
+    ASSERT_TRUE(reader.Handle(rec.data(), rec.size(), sink));
+  }
+  ASSERT_EQ(out.size(), 1u) << "the failed unlink and the unmatched result give nothing";
+  EXPECT_EQ(out[0].type, EventType::kUnlink);
+  EXPECT_EQ(out[0].path, "/d/ok");
+  EXPECT_EQ(out[0].via, Via::kIoUring);
+  EXPECT_EQ(out[0].time_ns, 10'000u) << "stamped with the completion";
+  EXPECT_EQ(reader.undecodable(), 0u);
 }
 
 TEST(IsTreeEnd, DistinguishesTheMarker) {
