@@ -39,12 +39,31 @@ enum ft_type {
 	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
 	FT_TREE_END = 15, /* internal: the last traced task has exited */
 	FT_CHROOT = 16,   /* slot0 the new root, absolute from the mount namespace's root */
+	/* Lookups (only with --probes or named in --events): the name as given
+	 * comes first, so the kernel can merge on it before it resolves the
+	 * base directory. */
+	FT_STAT = 17,     /* slot0 name as given, slot1 base dir; dev, ino when the
+	                     call returned them (the stat family), else 0 */
+	FT_READDIR = 18,  /* slot0 the directory's path; dev, ino */
+	FT_MISSING = 19,  /* slot0 name as given, slot1 base dir */
+	FT_ATTRIB = 20,   /* slot0 base dir, slot1 name; or, by fd, slot0 the file's
+	                     path and slot1 empty; FT_SUBKIND = enum ft_attrib_what */
+	FT_MKNOD = 21,    /* slot0 base dir, slot1 name; FT_SUBKIND = the node's
+	                     S_IFMT bits >> 12 (0: a regular file) */
 	FT_TYPE_MAX
 };
 
 /* For path-string events (rename, unlink, ...) the kernel resolves the base
  * directory (dirfd or cwd) from its dentry; the name is the string the task
  * passed. An empty base with an absolute name means the task's root. */
+
+/* attrib: what changed (FT_SUBKIND of the record's flags) */
+enum ft_attrib_what {
+	FT_ATTR_MODE = 1,   /* chmod family */
+	FT_ATTR_OWNER = 2,  /* chown family */
+	FT_ATTR_TIMES = 3,  /* utime family */
+	FT_ATTR_XATTR = 4,  /* setxattr/removexattr families */
+};
 
 enum ft_untrace_reason {
 	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
@@ -63,6 +82,11 @@ enum ft_untrace_reason {
 #define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 #define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
+/* bits 12-15: kept for other record kinds */
+/* bits 24-27: a small number whose meaning depends on the record type */
+#define FT_SUBKIND_SHIFT 24
+#define FT_F_SUBKIND(n)  (((__u32)(n) & 0xf) << FT_SUBKIND_SHIFT)
+#define FT_SUBKIND(flags) (((flags) >> FT_SUBKIND_SHIFT) & 0xf)
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
 

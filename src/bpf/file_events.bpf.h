@@ -283,9 +283,17 @@ static __always_inline __u64 open_id_next(void)
 	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
+static __always_inline int open_missing(__s32 nr);  /* lookup_events.bpf.h */
+
 static __always_inline int on_open_exit(long ret, __s32 nr)
 {
-	if (ret < 0 || !current_traced())
+	if (ret < 0) {
+		/* pruned by the verifier unless lookups are traced */
+		if (cfg_lookups && (ret == -ENOENT || ret == -ENOTDIR))
+			open_missing(nr);
+		return 0;
+	}
+	if (!current_traced())
 		return 0;
 	struct file *file = current_fd_file(ret);
 	struct ft_file_view v;

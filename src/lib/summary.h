@@ -58,6 +58,13 @@ struct Summary {
   std::vector<std::string> written;
   std::vector<std::string> deleted;
   std::vector<std::string> executed;
+  // Lookups (--probes), present only when they were traced: existing paths
+  // looked up but never opened, directories listed, and paths looked for
+  // and not found, less those the tree created afterwards.
+  bool lookups = false;
+  std::vector<std::string> probed;
+  std::vector<std::string> listed;
+  std::vector<std::string> missing;
   TraceStats stats;         // set by the caller from the tracer's counters
 };
 
@@ -77,6 +84,9 @@ class RealFileSystem final : public FileSystem {
 
 class SummaryBuilder {
  public:
+  // lookups: the trace asked for lookup events; the summary then has their
+  // lists (and the builder remembers every opened path for `probed`).
+  explicit SummaryBuilder(bool lookups = false) : lookups_(lookups) {}
   void Add(const Event& ev);
   // Written paths are filtered through `fs`: a file written and later
   // removed by a tool the tracer could not see is not an output.
@@ -97,7 +107,13 @@ class SummaryBuilder {
   void Link(const std::string& target, const std::string& path);
   void Remove(const std::string& path);
   void ForgetInode(const std::string& path);
+  void Created(const std::string& path) { missing_.erase(path); }
 
+  bool lookups_ = false;
+  std::unordered_set<std::string> probed_;
+  std::unordered_set<std::string> listed_;
+  std::unordered_set<std::string> missing_;
+  std::unordered_set<std::string> opened_;  // only with lookups_
   uint64_t lost_ = 0;
   std::array<uint64_t, kEventTypeCount> events_{};
   std::unordered_set<uint32_t> pids_;
