@@ -109,6 +109,15 @@ class FantraceJsonl(Config):
         return out
 
 
+class FantraceProbes(FantraceJsonl):
+    """With the lookups (stat, readdir, missing): what --probes costs."""
+    name, label = "fantrace-probes", "fantrace jsonl --probes"
+
+    def wrap(self, cmd, run_dir):
+        return [self.fantrace, "run", "--probes", "--format", "jsonl", "-o", f"{run_dir}/trace.jsonl",
+                "--"] + cmd
+
+
 class FantraceSummary(Config):
     name, label, is_fantrace = "fantrace-summary", "fantrace --summary-only", True
 
@@ -182,7 +191,7 @@ class Fatrace(Config):
         return out
 
 
-ALL = [Untraced, FantraceJsonl, FantraceSummary, Strace, ReproZip, Fatrace]
+ALL = [Untraced, FantraceJsonl, FantraceProbes, FantraceSummary, Strace, ReproZip, Fatrace]
 QUICK = ["untraced", "fantrace", "fantrace-summary"]
 
 

@@ -25,6 +25,11 @@ enum class EventType {
   kTruncate,
   kUntraced,
   kChroot,  // path: the process's new root, as an absolute path outside it
+  kStat,     // lookups (--probes): path looked up, existed, was not opened
+  kReaddir,  // path: a directory whose entries were listed
+  kMissing,  // path: looked up and not found (ENOENT, ENOTDIR)
+  kAttrib,   // path's metadata changed: what
+  kMknod,    // path made by mknod: kind
   kLost,
 };
 
@@ -82,6 +87,8 @@ struct Event {
 
   uint32_t ppid = 0;          // fork
   int exit_status = 0;        // exit: as a shell's $? (128+N for signal N)
+  std::string what;           // attrib: mode, owner, times or xattr
+  std::string kind;           // mknod: fifo, socket, char, block or regular
   std::string reason;         // untraced
   uint64_t lost_count = 0;    // lost
 };

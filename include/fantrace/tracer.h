@@ -27,9 +27,16 @@ namespace fantrace {
 // The pseudo file systems (proc, sysfs, cgroup, ...) left out by default.
 std::vector<std::string> DefaultExcludedFilesystemsList();
 
+// The lookup kinds (stat, readdir, missing: bits FT_STAT..FT_MISSING of
+// src/abi/events.h). They are frequent, so they are off unless asked for
+// (--probes, or named in --events), and their tracepoints are attached
+// only then.
+inline constexpr uint32_t kLookupEventMask = (1u << 17) | (1u << 18) | (1u << 19);
+inline constexpr uint32_t kDefaultEventMask = ~kLookupEventMask;
+
 struct TraceOptions {
   // Bit (1 << ft_type) per event kind to report (src/abi/events.h).
-  uint32_t event_mask = 0xffffffffu;
+  uint32_t event_mask = kDefaultEventMask;
   bool merge = true;           // merge repeated identical events in the kernel
   bool regular_only = true;    // open events only for regular files
   // Ring buffer bytes (power of two). 16 MiB holds ~100,000 events: the

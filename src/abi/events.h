@@ -39,6 +39,17 @@ enum ft_type {
 	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
 	FT_TREE_END = 15, /* internal: the last traced task has exited */
 	FT_CHROOT = 16,   /* slot0 the new root, absolute from the mount namespace's root */
+	/* Lookups (only with --probes or named in --events): the name as given
+	 * comes first, so the kernel can merge on it before it resolves the
+	 * base directory. */
+	FT_STAT = 17,     /* slot0 name as given, slot1 base dir; dev, ino when the
+	                     call returned them (the stat family), else 0 */
+	FT_READDIR = 18,  /* slot0 the directory's path; dev, ino */
+	FT_MISSING = 19,  /* slot0 name as given, slot1 base dir */
+	FT_ATTRIB = 20,   /* slot0 base dir, slot1 name; or, by fd, slot0 the file's
+	                     path and slot1 empty; FT_SUBKIND = enum ft_attrib_what */
+	FT_MKNOD = 21,    /* slot0 base dir, slot1 name; FT_SUBKIND = the node's
+	                     S_IFMT bits >> 12 (0: a regular file) */
 	/* internal, never an event: the result of an io_uring name operation
 	 * (rename, unlink, mkdir, link, symlink) sent at its submission with
 	 * FT_F_IO_URING and aux = the request; aux = that request, size = its
@@ -50,6 +61,14 @@ enum ft_type {
 /* For path-string events (rename, unlink, ...) the kernel resolves the base
  * directory (dirfd or cwd) from its dentry; the name is the string the task
  * passed. An empty base with an absolute name means the task's root. */
+
+/* attrib: what changed (FT_SUBKIND of the record's flags) */
+enum ft_attrib_what {
+	FT_ATTR_MODE = 1,   /* chmod family */
+	FT_ATTR_OWNER = 2,  /* chown family */
+	FT_ATTR_TIMES = 3,  /* utime family */
+	FT_ATTR_XATTR = 4,  /* setxattr/removexattr families */
+};
 
 enum ft_untrace_reason {
 	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
@@ -73,6 +92,10 @@ enum ft_untrace_reason {
 #define FT_F_IO_URING    (1u << 12) /* done through io_uring, not a syscall; on a name
                                        event aux is the request, held until its
                                        FT_URING_DONE */
+/* bits 24-27: a small number whose meaning depends on the record type */
+#define FT_SUBKIND_SHIFT 24
+#define FT_F_SUBKIND(n)  (((__u32)(n) & 0xf) << FT_SUBKIND_SHIFT)
+#define FT_SUBKIND(flags) (((flags) >> FT_SUBKIND_SHIFT) & 0xf)
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
 

@@ -29,8 +29,12 @@
 #define MAP_SHARED_VALIDATE 0x03
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #define RENAME_EXCHANGE (1 << 1)
+#define ENOENT          2
 #define E2BIG           7
 #define ENOMEM          12
+#define ENOTDIR         20
+#define S_IFDIR         0040000
+#define S_ISDIR(m)      (((m) & S_IFMT) == S_IFDIR)
 
 /* The compat object (FT_COMPAT_510) is these sources built for kernels
  * from 5.8 (ring buffers) to 5.16, Debian 11's 5.10 above all: they lack
@@ -83,6 +87,10 @@ const volatile __u32 cfg_n_fs_magic = 0;
 const volatile __u64 cfg_fs_magic[FT_FS_MAGIC_MAX] = {};
 const volatile __u32 cfg_n_comm = 0;
 const volatile char cfg_comm[FT_COMM_MAX][FT_COMM_LEN] = {};
+/* lookups (stat, readdir, missing) were asked for: their programs are
+ * loaded and attached only then, and the open handler's report of a
+ * missing file is pruned otherwise (fantraced never sets it) */
+const volatile bool cfg_lookups = false;
 /* fantraced: the event mask, merging, regular-only and only-written come
  * from session_cfg[slot] instead of the four above */
 const volatile bool cfg_per_session = false;

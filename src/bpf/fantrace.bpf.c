@@ -6,7 +6,8 @@
  * raw_syscalls, which would tax every syscall of every process). Handlers
  * are short: check membership first, then hand over to the helpers in the
  * *.bpf.h files. The file handlers are in file_events.bpf.h, the name
- * calls in name_events.bpf.h (one compilation unit: libbpf loads one
+ * calls in name_events.bpf.h, metadata changes in attr_events.bpf.h,
+ * lookups in lookup_events.bpf.h (one compilation unit: libbpf loads one
  * object); here are the process tree and the end of the user filter chain. */
 #include "common.bpf.h"
 #include "emit.bpf.h"
@@ -103,6 +104,8 @@ static __always_inline void floor_handler(void)
 #include "file_events.bpf.h"
 #include "name_events.bpf.h"
 #include "uring_events.bpf.h"
+#include "attr_events.bpf.h"
+#include "lookup_events.bpf.h"
 
 /* ---- process tree ----------------------------------------------------- */
 

@@ -347,9 +347,17 @@ static __always_inline int report_open(struct file *file, __s32 nr, __u64 how_fl
 	return 0;
 }
 
+static __always_inline int open_missing(__s32 nr);  /* lookup_events.bpf.h */
+
 static __always_inline int on_open_exit(long ret, __s32 nr)
 {
-	if (ret < 0 || !current_traced())
+	if (ret < 0) {
+		/* pruned by the verifier unless lookups are traced */
+		if (cfg_lookups && (ret == -ENOENT || ret == -ENOTDIR))
+			open_missing(nr);
+		return 0;
+	}
+	if (!current_traced())
 		return 0;
 	return report_open(current_fd_file(ret), nr, 0, 0);
 }

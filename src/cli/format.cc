@@ -29,9 +29,13 @@ Result<std::unique_ptr<EventWriter>> MakeWriter(std::string_view format, FILE* o
 }
 
 std::string SummaryLine(const Summary& s) {
-  return fmt::format("processes: {}, read: {} files, written: {} files, deleted: {}, executed: {}, lost: {}",
-                     s.processes, s.read.size(), s.written.size(), s.deleted.size(), s.executed.size(),
-                     s.lost);
+  std::string line =
+      fmt::format("processes: {}, read: {} files, written: {} files, deleted: {}, executed: {}, lost: {}",
+                  s.processes, s.read.size(), s.written.size(), s.deleted.size(), s.executed.size(), s.lost);
+  if (s.lookups)
+    line += fmt::format(", probed: {}, listed: {}, missing: {}", s.probed.size(), s.listed.size(),
+                        s.missing.size());
+  return line;
 }
 
 void WriteSummaryText(FILE* err, const Summary& s) {

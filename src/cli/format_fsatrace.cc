@@ -36,6 +36,18 @@ Status FsatraceWriter::Write(const Event& ev) {
     case EventType::kRename: Line('m', ev.path, ev.from); break;
     case EventType::kUnlink:
     case EventType::kRmdir: Line('d', ev.path); break;
+    // fsatrace's q: a successful stat or access of a path; t: its times set
+    // (utimes, utimensat, futimes, futimens). It reports no listings and
+    // no failed lookups.
+    case EventType::kStat: Line('q', ev.path); break;
+    case EventType::kAttrib:
+      if (ev.what == "times") Line('t', ev.path);
+      break;
+    case EventType::kMknod:  // an empty regular file is an output; a FIFO or device is not
+      if (ev.regular) Line('w', ev.path);
+      break;
+    case EventType::kReaddir:
+    case EventType::kMissing:
     case EventType::kFork:
     case EventType::kExit:
     case EventType::kMkdir:

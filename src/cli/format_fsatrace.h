@@ -1,6 +1,7 @@
 // The fsatrace format (github.com/jacereda/fsatrace), which Shake and other
 // build systems already parse: one "op|path" line per access, where op is
-// r (read), w (written), m (moved: "m|to|from") or d (deleted). Executed
+// r (read), w (written), m (moved: "m|to|from"), d (deleted), q (looked up:
+// stat, access, with --probes) or t (times set). Executed
 // files count as read, as fsatrace reports them. Paths are written as raw
 // bytes with no escaping, exactly as fsatrace does; a path containing a
 // newline or '|' cannot be represented in this format. No summary line.

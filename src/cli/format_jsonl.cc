@@ -45,6 +45,11 @@ void AppendValue(fmt::memory_buffer& b, std::string_view key, const T& value) {
   fmt::format_to(fmt::appender(b), FMT_COMPILE("{}"), value);
 }
 
+void AppendInode(fmt::memory_buffer& b, const Event& ev) {
+  AppendValue(b, "dev", ev.dev);
+  AppendValue(b, "ino", ev.ino);
+}
+
 void AppendFields(fmt::memory_buffer& b, const Event& ev) {
   switch (ev.type) {
     case EventType::kExec:
@@ -60,8 +65,7 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
       AppendString(b, "access", AccessName(ev.access));
       AppendValue(b, "created", ev.created);
       AppendValue(b, "truncated", ev.truncated);
-      AppendValue(b, "dev", ev.dev);
-      AppendValue(b, "ino", ev.ino);
+      AppendInode(b, ev);
       break;
     case EventType::kClose:
       AppendString(b, "path", ev.path);
@@ -85,6 +89,20 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
     case EventType::kChroot:
     case EventType::kMkdir:
     case EventType::kTruncate: AppendString(b, "path", ev.path); break;
+    case EventType::kStat:
+    case EventType::kReaddir:
+      AppendString(b, "path", ev.path);
+      if (ev.ino != 0) AppendInode(b, ev);  // access and readlink return no inode
+      break;
+    case EventType::kMissing: AppendString(b, "path", ev.path); break;
+    case EventType::kAttrib:
+      AppendString(b, "path", ev.path);
+      AppendString(b, "what", ev.what);
+      break;
+    case EventType::kMknod:
+      AppendString(b, "path", ev.path);
+      AppendString(b, "kind", ev.kind);
+      break;
     case EventType::kUntraced: AppendString(b, "reason", ev.reason); break;
     case EventType::kLost: AppendValue(b, "count", ev.lost_count); break;
   }
@@ -114,6 +132,11 @@ Status JsonlWriter::WriteSummary(const Summary& s) {
   AppendArray(b, "deleted", s.deleted);
   AppendArray(b, "executed", s.executed);
   AppendValue(b, "untraced_compat", s.untraced_compat);
+  if (s.lookups) {
+    AppendArray(b, "probed", s.probed);
+    AppendArray(b, "listed", s.listed);
+    AppendArray(b, "missing", s.missing);
+  }
   // Every type, zero or not, so consumers see a fixed set of keys.
   b.append(std::string_view(R"(,"events":{)"));
   for (size_t i = 0; i < kEventTypeCount; ++i) {

@@ -104,6 +104,14 @@ void TextWriter::AppendDetails(const Event& ev) {
     case EventType::kChroot:
     case EventType::kMkdir:
     case EventType::kTruncate: AppendCEscaped(b, ev.path); break;
+    case EventType::kStat:
+    case EventType::kReaddir:
+    case EventType::kMissing: AppendCEscaped(b, ev.path); break;
+    case EventType::kAttrib:
+    case EventType::kMknod:
+      AppendCEscaped(b, ev.path);
+      fmt::format_to(fmt::appender(b), " ({})", ev.type == EventType::kAttrib ? ev.what : ev.kind);
+      break;
     case EventType::kUntraced: put(ev.reason); break;
     case EventType::kLost: fmt::format_to(fmt::appender(b), "{} events", ev.lost_count); break;
   }

@@ -55,8 +55,13 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
   cmd->add_option("-e,--events", events,
                   "Report only these event kinds (comma-separated): exec, fork, exit, open, "
                   "modify, close, rename, unlink, rmdir, mkdir, link, symlink, truncate, "
-                  "untraced, or all (default all)")
+                  "untraced, chroot, attrib, mknod, the lookups stat, readdir, missing, or all "
+                  "(every kind but the lookups: the default)")
       ->type_name("LIST");
+  cmd->add_flag("--probes", o.probes,
+                "Also report lookups: paths looked up without being opened (stat), directories "
+                "listed (readdir) and paths looked for but not found (missing); the summary then "
+                "lists them as probed, listed and missing. Off by default: they are frequent");
   cmd->add_option("--include", o.trace.include,
                   "Report only files under this absolute path prefix (repeatable, up to 16)")
       ->type_name("PREFIX");
@@ -281,6 +286,7 @@ Options ParseOptions(int argc, char** argv) {
     if (!mask) return fail(mask.error().message);
     o.trace.event_mask = *mask;
   }
+  if (o.probes) o.trace.event_mask |= kLookupEventMask;
   if (o.exclude_fs) {
     Result<std::vector<std::string>> fs = ParseFilesystemList(*o.exclude_fs);
     if (!fs) return fail("--exclude-fs: " + fs.error().message);

@@ -30,6 +30,7 @@ struct Options {
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
   bool daemon = false;                 // --daemon: through fantraced even as root
+  bool probes = false;                 // --probes: lookups too (added to trace.event_mask)
   TraceOptions trace;
   StoreOptions store;                  // record, query, history, show, lineage
   std::string shell;                   // shell-init, shell-session: bash or zsh

@@ -60,6 +60,7 @@ Status CheckDaemonOptions(const Options& o) {
   else if (!t.exclude_comm.empty()) option = "--exclude-comm";
   else if (!t.filter_bpf.empty()) option = "--filter-bpf";
   else if (!o.user.empty()) option = "--user";
+  else if (t.event_mask & kLookupEventMask) option = "--probes (or a lookup kind in --events)";
   if (!option) return Ok{};
   return MakeError(fmt::format("{} is not available through fantraced yet: run fantrace as root "
                                "(without --daemon) to use it", option));

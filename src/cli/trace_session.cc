@@ -169,7 +169,7 @@ int RunTraceSession(const Options& o) {
     }
   }
 
-  SummaryBuilder summary;
+  SummaryBuilder summary((trace.event_mask & kLookupEventMask) != 0);
   std::optional<int> root_status;  // the command's $?
   std::optional<Error> output_error;
   EventSink sink = [&](const Event& event) -> Status {

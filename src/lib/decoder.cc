@@ -70,6 +70,29 @@ void DecodeInode(const ft_record& r, Event& ev) {
   ev.written = r.flags & FT_F_WRITTEN;
 }
 
+const char* AttribWhat(uint32_t what) {
+  switch (what) {
+    case FT_ATTR_MODE: return "mode";
+    case FT_ATTR_OWNER: return "owner";
+    case FT_ATTR_TIMES: return "times";
+    case FT_ATTR_XATTR: return "xattr";
+  }
+  return "unknown";
+}
+
+// mknod(2)'s file type; 0 makes a regular file.
+const char* NodeKind(uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG: return "regular";
+    case S_IFIFO: return "fifo";
+    case S_IFSOCK: return "socket";
+    case S_IFCHR: return "char";
+    case S_IFBLK: return "block";
+  }
+  return "unknown";
+}
+
 // Fills the type-specific fields; false for a type this decoder does not know.
 bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
   switch (r.type) {
@@ -129,6 +152,34 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
     case FT_CHROOT:
       ev.type = EventType::kChroot;
       ev.path.assign(s[0]);
+      return true;
+    case FT_STAT:
+    case FT_MISSING:
+      // the name first (the kernel merges on it before it walks the base)
+      ev.type = r.type == FT_STAT ? EventType::kStat : EventType::kMissing;
+      ev.path = JoinAndNormalize(s[1], s[0]);
+      if (r.type == FT_STAT && r.ino != 0) {
+        ev.dev = UserDev(r.dev);
+        ev.ino = r.ino;
+      }
+      return true;
+    case FT_READDIR:
+      ev.type = EventType::kReaddir;
+      ev.path.assign(s[0]);
+      ev.dev = UserDev(r.dev);
+      ev.ino = r.ino;
+      ev.regular = false;
+      return true;
+    case FT_ATTRIB:
+      ev.type = EventType::kAttrib;
+      ev.path = JoinAndNormalize(s[0], s[1]);
+      ev.what = AttribWhat(FT_SUBKIND(r.flags));
+      return true;
+    case FT_MKNOD:
+      ev.type = EventType::kMknod;
+      ev.path = JoinAndNormalize(s[0], s[1]);
+      ev.kind = NodeKind(FT_SUBKIND(r.flags) << 12);
+      ev.regular = ev.kind == "regular";
       return true;
     case FT_UNTRACED:
       ev.type = EventType::kUntraced;

@@ -19,6 +19,11 @@ const char* EventTypeName(EventType type) {
     case EventType::kTruncate: return "truncate";
     case EventType::kUntraced: return "untraced";
     case EventType::kChroot: return "chroot";
+    case EventType::kStat: return "stat";
+    case EventType::kReaddir: return "readdir";
+    case EventType::kMissing: return "missing";
+    case EventType::kAttrib: return "attrib";
+    case EventType::kMknod: return "mknod";
     case EventType::kLost: return "lost";
   }
   return "unknown";

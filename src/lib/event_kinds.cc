@@ -20,7 +20,12 @@ constexpr Kind kKinds[] = {
     {"rename", FT_RENAME}, {"unlink", FT_UNLINK},   {"rmdir", FT_RMDIR},
     {"mkdir", FT_MKDIR},   {"link", FT_LINK},       {"symlink", FT_SYMLINK},
     {"truncate", FT_TRUNCATE}, {"untraced", FT_UNTRACED}, {"chroot", FT_CHROOT},
+    {"stat", FT_STAT},     {"readdir", FT_READDIR}, {"missing", FT_MISSING},
+    {"attrib", FT_ATTRIB}, {"mknod", FT_MKNOD},
 };
+
+static_assert(kLookupEventMask == ((1u << FT_STAT) | (1u << FT_READDIR) | (1u << FT_MISSING)),
+              "kLookupEventMask names the lookup record types");
 
 }  // namespace
 
@@ -39,7 +44,11 @@ Result<uint32_t> EventMaskFromList(const std::string& list) {
   std::string item;
   while (std::getline(in, item, ',')) {
     if (item.empty()) continue;
-    if (item == "all") return 0xffffffffu;
+    // every kind but the lookups, which are asked for by name or --probes
+    if (item == "all") {
+      mask |= kDefaultEventMask;
+      continue;
+    }
     bool found = false;
     for (const Kind& k : kKinds) {
       if (item == k.name) {

@@ -30,6 +30,10 @@ bool PathFilter::SelectsNameEvent(const Event& event) const {
     case EventType::kMkdir:
     case EventType::kSymlink:
     case EventType::kTruncate:
+    case EventType::kStat:
+    case EventType::kMissing:
+    case EventType::kAttrib:
+    case EventType::kMknod:
       return Selects(event.path);
     default:
       return true;

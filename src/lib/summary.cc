@@ -93,6 +93,7 @@ bool SummaryBuilder::MadeByTree(const Event& ev) const {
 
 void SummaryBuilder::MarkWritten(const std::string& path) {
   written_.insert(path);
+  Created(path);
   if (!current_root_.empty())
     root_of_written_[path] = current_root_;
   else if (!root_of_written_.empty())
@@ -108,6 +109,7 @@ void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
   if (replaced != inode_of_.end() && (moved == inode_of_.end() || moved->second != replaced->second))
     written_inodes_.erase(replaced->second);
   inode_of_.erase(to);
+  Created(to);
   MoveSubtree(written_, from, to);
   MoveSubtree(inode_of_, from, to);
   MoveSubtree(root_of_written_, from, to);
@@ -132,6 +134,7 @@ void SummaryBuilder::Link(const std::string& target, const std::string& path) {
   bool target_written =
       written_.contains(target) || (inode != inode_of_.end() && written_inodes_.contains(inode->second));
   if (inode != inode_of_.end()) inode_of_[path] = inode->second;
+  Created(path);
   if (target_written) written_.insert(path);
 }
 
@@ -171,6 +174,7 @@ void SummaryBuilder::Add(const Event& ev) {
       break;
     case EventType::kExit: pids_.insert(ev.pid); break;
     case EventType::kOpen: {
+      if (lookups_) opened_.insert(ev.path);
       // `read` lists inputs: a file the tree made before reading it (a temp
       // file, an intermediate) is not one. A file read first stays an input
       // even when the tree writes it afterwards.
@@ -207,7 +211,17 @@ void SummaryBuilder::Add(const Event& ev) {
       if (ev.reason == "compat_syscalls") ++untraced_compat_;
       break;
     case EventType::kMkdir:
-    case EventType::kSymlink: break;
+    case EventType::kSymlink: Created(ev.path); break;
+    case EventType::kMknod:
+      if (ev.regular)
+        MarkWritten(ev.path);  // an empty regular file: an output like any other
+      else
+        Created(ev.path);
+      break;
+    case EventType::kStat: probed_.insert(ev.path); break;
+    case EventType::kReaddir: listed_.insert(ev.path); break;
+    case EventType::kMissing: missing_.insert(ev.path); break;
+    case EventType::kAttrib: break;  // metadata, not contents: no list
   }
 }
 
@@ -220,6 +234,16 @@ Summary SummaryBuilder::Finish(const FileSystem& fs) const {
   s.read = Sorted(read_);
   s.deleted = Sorted(deleted_);
   s.executed = Sorted(executed_);
+  if (lookups_) {
+    s.lookups = true;
+    // Opened, executed or listed: not a mere probe.
+    for (const std::string& path : probed_)
+      if (!opened_.contains(path) && !executed_.contains(path) && !listed_.contains(path))
+        s.probed.push_back(path);
+    std::sort(s.probed.begin(), s.probed.end());
+    s.listed = Sorted(listed_);
+    s.missing = Sorted(missing_);
+  }
   for (const std::string& path : written_) {
     auto root = root_of_written_.find(path);
     if (fs.IsRegularFile(root == root_of_written_.end() ? path : root->second + path))

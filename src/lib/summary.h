@@ -64,6 +64,13 @@ struct Summary {
   // Processes that exec'd a 32-bit program (an untraced event with reason
   // compat_syscalls): their file operations are not in the trace.
   uint64_t untraced_compat = 0;
+  // Lookups (--probes), present only when they were traced: existing paths
+  // looked up but never opened, directories listed, and paths looked for
+  // and not found, less those the tree created afterwards.
+  bool lookups = false;
+  std::vector<std::string> probed;
+  std::vector<std::string> listed;
+  std::vector<std::string> missing;
   TraceStats stats;         // set by the caller from the tracer's counters
 };
 
@@ -83,6 +90,9 @@ class RealFileSystem final : public FileSystem {
 
 class SummaryBuilder {
  public:
+  // lookups: the trace asked for lookup events; the summary then has their
+  // lists (and the builder remembers every opened path for `probed`).
+  explicit SummaryBuilder(bool lookups = false) : lookups_(lookups) {}
   void Add(const Event& ev);
   // Written paths are filtered through `fs`: a file written and later
   // removed by a tool the tracer could not see is not an output.
@@ -103,7 +113,13 @@ class SummaryBuilder {
   void Link(const std::string& target, const std::string& path);
   void Remove(const std::string& path);
   void ForgetInode(const std::string& path);
+  void Created(const std::string& path) { missing_.erase(path); }
 
+  bool lookups_ = false;
+  std::unordered_set<std::string> probed_;
+  std::unordered_set<std::string> listed_;
+  std::unordered_set<std::string> missing_;
+  std::unordered_set<std::string> opened_;  // only with lookups_
   uint64_t lost_ = 0;
   uint64_t untraced_compat_ = 0;
   std::array<uint64_t, kEventTypeCount> events_{};

@@ -14,42 +14,77 @@ namespace {
 
 struct Family {
   bpf_program* (*prog)(fantrace_bpf*, bool with_filters);
-  std::vector<const char*> more;  // tracepoints beyond the one in SEC()
+  std::vector<const char*> more;      // tracepoints beyond the one in SEC()
+  std::vector<const char*> optional;  // tracepoints of newer kernels: attached where they exist
+  bool lookup = false;                // attached only when lookups are traced
 };
 
 // A handler and its twin that runs the user filter chain (FT_HANDLER).
 #define PICK(name) [](fantrace_bpf* s, bool f) { return f ? s->progs.name##_f : s->progs.name; }
+// A handler without a twin (lookups do not go through user filters).
+#define ONLY(name) [](fantrace_bpf* s, bool) { return s->progs.name; }
 
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
-      {PICK(exit_open_family), {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}},
+      {PICK(exit_open_family), {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}, {}},
       {PICK(enter_write_family),
        {"sys_enter_pwrite64", "sys_enter_writev", "sys_enter_pwritev", "sys_enter_pwritev2",
         "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64",
-        "sys_enter_copy_file_range", "sys_enter_splice", "sys_enter_mmap"}},
-      {PICK(enter_close_family), {"sys_enter_dup2", "sys_enter_dup3"}},
+        "sys_enter_copy_file_range", "sys_enter_splice", "sys_enter_mmap"},
+       {}},
+      {PICK(enter_close_family), {"sys_enter_dup2", "sys_enter_dup3"}, {}},
       {PICK(exit_name_family),
        {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
         "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
-        "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"}},
+        "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"},
+       {}},
+      {PICK(exit_attrib_family),
+       {"sys_exit_fchmod", "sys_exit_fchmodat", "sys_exit_chown", "sys_exit_fchown",
+        "sys_exit_lchown", "sys_exit_fchownat", "sys_exit_utime", "sys_exit_utimes",
+        "sys_exit_futimesat", "sys_exit_utimensat", "sys_exit_setxattr", "sys_exit_lsetxattr",
+        "sys_exit_fsetxattr", "sys_exit_removexattr", "sys_exit_lremovexattr",
+        "sys_exit_fremovexattr", "sys_exit_mknod", "sys_exit_mknodat"},
+       {"sys_exit_fchmodat2", "sys_exit_setxattrat", "sys_exit_removexattrat"}},
+      // x86-64 names (stat, lstat, newfstatat): src/bpf/syscall_nr.bpf.h
+      {ONLY(exit_lookup_family),
+       {"sys_exit_newstat", "sys_exit_newlstat", "sys_exit_statx", "sys_exit_access",
+        "sys_exit_faccessat", "sys_exit_readlink", "sys_exit_readlinkat", "sys_exit_execve",
+        "sys_exit_execveat"},
+       {"sys_exit_faccessat2"},
+       true},
+      {ONLY(enter_getdents_family), {"sys_enter_getdents"}, {}, true},
   };
   return families;
 }
 
+Status Attach(bpf_program* prog, const char* tp, bool optional, std::vector<LinkPtr>& links) {
+  bpf_link* link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
+  if (link) {
+    links.emplace_back(link);
+    return Ok{};
+  }
+  if (optional && errno == ENOENT) return Ok{};  // an older kernel without the syscall
+  return MakeError(fmt::format("cannot attach to tracepoint syscalls/{}: {}", tp, strerror(errno)));
+}
+
 }  // namespace
 
-void SelectHandlers(fantrace_bpf* skel, bool with_filters) {
+void SelectHandlers(fantrace_bpf* skel, bool with_filters, bool lookups) {
   bpf_program* pairs[][2] = {
       {skel->progs.exit_open_family, skel->progs.exit_open_family_f},
       {skel->progs.enter_write_family, skel->progs.enter_write_family_f},
       {skel->progs.enter_close_family, skel->progs.enter_close_family_f},
       {skel->progs.exit_name_family, skel->progs.exit_name_family_f},
+      {skel->progs.exit_attrib_family, skel->progs.exit_attrib_family_f},
   };
   for (auto& pair : pairs) {
     bpf_program__set_autoload(pair[0], !with_filters);
     bpf_program__set_autoload(pair[1], with_filters);
   }
   bpf_program__set_autoload(skel->progs.commit_filtered, with_filters);
+  // Not loaded, so neither verified nor attached, unless asked for.
+  bpf_program__set_autoload(skel->progs.exit_lookup_family, lookups);
+  bpf_program__set_autoload(skel->progs.enter_getdents_family, lookups);
   SelectUringHandlers(skel, with_filters);
 }
 
@@ -65,15 +100,14 @@ void SelectUringHandlers(fantrace_bpf* skel, bool with_filters) {
                             !with_filters && HasTracepoint("io_uring", "io_uring_complete"));
 }
 
-Status AttachFamilies(fantrace_bpf* skel, bool with_filters, std::vector<LinkPtr>& links) {
+Status AttachFamilies(fantrace_bpf* skel, bool with_filters, bool lookups, std::vector<LinkPtr>& links) {
   for (const Family& family : Families()) {
+    if (family.lookup && !lookups) continue;
     bpf_program* prog = family.prog(skel, with_filters);
-    for (const char* tp : family.more) {
-      bpf_link* link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
-      if (!link)
-        return MakeError(fmt::format("cannot attach to tracepoint syscalls/{}: {}", tp, strerror(errno)));
-      links.emplace_back(link);
-    }
+    for (const char* tp : family.more)
+      if (Status st = Attach(prog, tp, false, links); !st) return st;
+    for (const char* tp : family.optional)
+      if (Status st = Attach(prog, tp, true, links); !st) return st;
   }
   return Ok{};
 }

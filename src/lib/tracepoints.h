@@ -22,12 +22,13 @@ using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
 // Each handler that can run the user filter chain comes twice (FT_HANDLER
 // in fantrace.bpf.c): one of the two is loaded, before the skeleton loads.
-void SelectHandlers(fantrace_bpf* skel, bool with_filters);
+// The lookup handlers (stat, readdir, missing) are loaded only with lookups.
+void SelectHandlers(fantrace_bpf* skel, bool with_filters, bool lookups);
 // The io_uring programs whose tracepoints this kernel has (part of
 // SelectHandlers).
 void SelectUringHandlers(fantrace_bpf* skel, bool with_filters);
 
-Status AttachFamilies(fantrace_bpf* skel, bool with_filters, std::vector<LinkPtr>& links);
+Status AttachFamilies(fantrace_bpf* skel, bool with_filters, bool lookups, std::vector<LinkPtr>& links);
 
 // Destroys links concurrently: removing a tracepoint waits for RCU grace
 // periods, which then overlap instead of adding up.

@@ -132,6 +132,7 @@ class Tracer::Impl {
   SkeletonPtr skel;
   UserFilters filters;  // their programs stay loaded while the chain holds them
   bool with_filters = false;
+  bool lookups = false;  // the lookup programs are loaded and attached
   std::vector<LinkPtr> family_links;  // destroyed before the skeleton
   RingBufferPtr ring;
   bool has_root = false;
@@ -223,7 +224,11 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_only_written = options.only_written;
   skel->rodata->cfg_per_session = options.per_session;
   skel->rodata->cfg_user_filters = impl->with_filters;
-  SelectHandlers(skel, impl->with_filters);
+  // fantraced's engine serves every session with one set of programs:
+  // lookups are not among them yet (SetSessionOptions refuses them).
+  impl->lookups = !options.per_session && (options.event_mask & kLookupEventMask) != 0;
+  skel->rodata->cfg_lookups = impl->lookups;
+  SelectHandlers(skel, impl->with_filters, impl->lookups);
   if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
     return MakeError(fmt::format("at most {} file system types in --exclude-fs", FT_FS_MAGIC_MAX));
   for (size_t i = 0; i < options.exclude_fs.size(); ++i) {
@@ -273,7 +278,7 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   if (Status st = PutPrefixes(prefix_fd, options.exclude, kPrefixMax); !st) return st.error();
 
   if (int err = fantrace_bpf__attach(skel); err) return LoadError("attach", err);
-  if (Status st = AttachFamilies(skel, impl->with_filters, impl->family_links); !st) return st.error();
+  if (Status st = AttachFamilies(skel, impl->with_filters, impl->lookups, impl->family_links); !st) return st.error();
 
   impl->ring.reset(ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr));
   if (!impl->ring) return LoadError("read", -errno);
@@ -393,6 +398,9 @@ void Tracer::ResetSession(uint32_t session) {
 Status Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) {
   if (session >= FT_SESSION_MAX) return MakeError(fmt::format("no session slot {}", session));
   if (Status st = CheckPrefixes(options); !st) return st;
+  if ((options.event_mask & kLookupEventMask) && !impl_->lookups)
+    return MakeError("lookups (--probes, or stat, readdir, missing in --events) are not available "
+                     "through fantraced yet: run fantrace as root without --daemon to trace them");
   int prefix_fd = bpf_map__fd(impl_->skel->maps.prefixes);
   uint32_t base = session * 2 * kPrefixMax;
   if (Status st = PutPrefixes(prefix_fd, options.include, base); !st) return st;

@@ -145,6 +145,62 @@ TEST(DecodeRecord, PathStringEventsJoinBaseAndName) {
   EXPECT_EQ(trunc.path, "/f");
 }
 
+// Lookups carry the name first and the base second (the kernel merges on
+// the name before it walks the base).
+TEST(DecodeRecord, LookupsJoinNameAndBase) {
+  ft_record hdr = Header(FT_STAT);
+  hdr.dev = (8ull << 20) | 3;
+  hdr.ino = 77;
+  Event stat = Decode(Record(hdr, {"./inc/../h.h", "/src"}));
+  EXPECT_EQ(stat.type, EventType::kStat);
+  EXPECT_EQ(stat.path, "/src/h.h");
+  EXPECT_EQ(stat.dev, makedev(8, 3));
+  EXPECT_EQ(stat.ino, 77u);
+
+  Event access = Decode(Record(Header(FT_STAT), {"/etc//hosts"}));  // absolute: no base
+  EXPECT_EQ(access.path, "/etc/hosts");
+  EXPECT_EQ(access.ino, 0u);
+
+  Event missing = Decode(Record(Header(FT_MISSING), {"h.h", "/usr/include"}));
+  EXPECT_EQ(missing.type, EventType::kMissing);
+  EXPECT_EQ(missing.path, "/usr/include/h.h");
+
+  ft_record dir = Header(FT_READDIR);
+  dir.ino = 5;
+  dir.mode = S_IFDIR | 0755;
+  Event readdir = Decode(Record(dir, {"/src"}));
+  EXPECT_EQ(readdir.type, EventType::kReaddir);
+  EXPECT_EQ(readdir.path, "/src");
+  EXPECT_EQ(readdir.ino, 5u);
+}
+
+TEST(DecodeRecord, AttribSaysWhatChanged) {
+  Event mode = Decode(Record(Header(FT_ATTRIB, FT_F_SUBKIND(FT_ATTR_MODE)), {"/d", "f"}));
+  EXPECT_EQ(mode.type, EventType::kAttrib);
+  EXPECT_EQ(mode.path, "/d/f");
+  EXPECT_EQ(mode.what, "mode");
+  EXPECT_EQ(Decode(Record(Header(FT_ATTRIB, FT_F_SUBKIND(FT_ATTR_OWNER)), {"/d", "f"})).what, "owner");
+  EXPECT_EQ(Decode(Record(Header(FT_ATTRIB, FT_F_SUBKIND(FT_ATTR_TIMES)), {"/d", "f"})).what, "times");
+  // by fd: the file's path, no name
+  Event xattr = Decode(Record(Header(FT_ATTRIB, FT_F_SUBKIND(FT_ATTR_XATTR)), {"/d/f", ""}));
+  EXPECT_EQ(xattr.path, "/d/f");
+  EXPECT_EQ(xattr.what, "xattr");
+}
+
+TEST(DecodeRecord, MknodKinds) {
+  auto kind = [](uint32_t mode) {
+    return Decode(Record(Header(FT_MKNOD, FT_F_SUBKIND(mode >> 12)), {"/d", "n"}));
+  };
+  EXPECT_EQ(kind(S_IFIFO).kind, "fifo");
+  EXPECT_EQ(kind(S_IFSOCK).kind, "socket");
+  EXPECT_EQ(kind(S_IFCHR).kind, "char");
+  EXPECT_EQ(kind(S_IFBLK).kind, "block");
+  EXPECT_EQ(kind(0).kind, "regular");
+  EXPECT_TRUE(kind(S_IFREG).regular);
+  EXPECT_FALSE(kind(S_IFIFO).regular);
+  EXPECT_EQ(kind(S_IFIFO).path, "/d/n");
+}
+
 TEST(DecodeRecord, UnlinkOfADirectoryIsRmdir) {
   Event ev = Decode(Record(Header(FT_UNLINK, FT_F_DIR_OP), {"/a", "d"}));
   EXPECT_EQ(ev.type, EventType::kRmdir);

@@ -263,6 +263,67 @@ TEST(FsatraceWriter, WritesOpLines) {
             "w|/d/t\n");
 }
 
+// Lookups and metadata changes: one of each kind.
+std::vector<Event> LookupEvents() {
+  Event stat = Base(EventType::kStat, "/inc/h.h");
+  stat.dev = 2049;
+  stat.ino = 9;
+  Event access = Base(EventType::kStat, "/etc/ld.so.preload");  // access(2): no inode
+  Event readdir = Base(EventType::kReaddir, "/src");
+  readdir.dev = 2049;
+  readdir.ino = 3;
+  Event times = Base(EventType::kAttrib, "/o/a.o");
+  times.what = "times";
+  Event mode = Base(EventType::kAttrib, "/o/a.o");
+  mode.what = "mode";
+  Event fifo = Base(EventType::kMknod, "/o/fifo");
+  fifo.kind = "fifo";
+  fifo.regular = false;
+  Event empty = Base(EventType::kMknod, "/o/empty");
+  empty.kind = "regular";
+  return {stat, access, readdir, Base(EventType::kMissing, "/inc1/h.h"), times, mode, fifo, empty};
+}
+
+TEST(JsonlWriter, LookupsAndMetadataChanges) {
+  Summary summary = SampleSummary();
+  summary.lookups = true;
+  summary.probed = {"/etc/ld.so.preload"};
+  summary.listed = {"/src"};
+  summary.missing = {"/inc1/h.h"};
+  std::string out = WriteAll("jsonl", LookupEvents(), &summary);
+  std::string expected_events =
+      R"({"type":"stat","time":1700000000123456789,"pid":42,"tid":43,"path":"/inc/h.h","dev":2049,"ino":9})" "\n"
+      R"({"type":"stat","time":1700000000123456789,"pid":42,"tid":43,"path":"/etc/ld.so.preload"})" "\n"
+      R"({"type":"readdir","time":1700000000123456789,"pid":42,"tid":43,"path":"/src","dev":2049,"ino":3})" "\n"
+      R"({"type":"missing","time":1700000000123456789,"pid":42,"tid":43,"path":"/inc1/h.h"})" "\n"
+      R"({"type":"attrib","time":1700000000123456789,"pid":42,"tid":43,"path":"/o/a.o","what":"times"})" "\n"
+      R"({"type":"attrib","time":1700000000123456789,"pid":42,"tid":43,"path":"/o/a.o","what":"mode"})" "\n"
+      R"({"type":"mknod","time":1700000000123456789,"pid":42,"tid":43,"path":"/o/fifo","kind":"fifo"})" "\n"
+      R"({"type":"mknod","time":1700000000123456789,"pid":42,"tid":43,"path":"/o/empty","kind":"regular"})" "\n";
+  ASSERT_EQ(out.substr(0, expected_events.size()), expected_events);
+  nlohmann::json s = nlohmann::json::parse(out.substr(expected_events.size()));
+  EXPECT_EQ(s["probed"], nlohmann::json({"/etc/ld.so.preload"}));
+  EXPECT_EQ(s["listed"], nlohmann::json({"/src"}));
+  EXPECT_EQ(s["missing"], nlohmann::json({"/inc1/h.h"}));
+  EXPECT_TRUE(s["events"].contains("readdir"));
+
+  summary.lookups = false;  // not traced: no lists at all
+  nlohmann::json without = nlohmann::json::parse(WriteAll("jsonl", {}, &summary));
+  EXPECT_FALSE(without.contains("probed"));
+  EXPECT_FALSE(without.contains("listed"));
+  EXPECT_FALSE(without.contains("missing"));
+}
+
+// fsatrace writes q for a successful stat or access, t for a change of
+// times; it has no listing, no failed lookup, no other metadata change.
+TEST(FsatraceWriter, QueryAndTouchLines) {
+  EXPECT_EQ(WriteAll("fsatrace", LookupEvents(), nullptr),
+            "q|/inc/h.h\n"
+            "q|/etc/ld.so.preload\n"
+            "t|/o/a.o\n"
+            "w|/o/empty\n");
+}
+
 TEST(WriteSummaryText, OneLineAndALostWarning) {
   MemoryFile err;
   Summary summary = SampleSummary();

@@ -260,6 +260,60 @@ Event OfPid(Event ev, uint32_t pid) {
 // A process that chroots into /srv/jail writes "/out": it exists on disk as
 // /srv/jail/out, and the summary lists it by the name the process used. Its
 // children inherit the root; other processes keep theirs.
+Summary SummarizeLookups(const std::vector<Event>& events, std::set<std::string> existing) {
+  SummaryBuilder b(true);
+  for (const Event& ev : events) b.Add(ev);
+  return b.Finish(FakeFileSystem(std::move(existing)));
+}
+
+TEST(SummaryLookups, ListsOnlyWhenLookupsAreTraced) {
+  std::vector<Event> events = {PathEvent(EventType::kStat, "/a")};
+  Summary without = Summarize(events, {});
+  EXPECT_FALSE(without.lookups);
+  EXPECT_TRUE(without.probed.empty());
+  Summary with = SummarizeLookups(events, {});
+  EXPECT_TRUE(with.lookups);
+  EXPECT_EQ(with.probed, Paths{"/a"});
+}
+
+TEST(SummaryLookups, ProbedAreLookedUpButNeverOpened) {
+  Event exec = PathEvent(EventType::kExec, "/bin/tool");
+  Summary s = SummarizeLookups({PathEvent(EventType::kStat, "/only/stat"), PathEvent(EventType::kStat, "/then/read"),
+                                Open("/then/read", Access::kRead), PathEvent(EventType::kStat, "/bin/tool"), exec,
+                                PathEvent(EventType::kStat, "/dir"), PathEvent(EventType::kReaddir, "/dir"),
+                                PathEvent(EventType::kStat, "/only/stat")},
+                               {});
+  EXPECT_EQ(s.probed, Paths{"/only/stat"});
+  EXPECT_EQ(s.listed, Paths{"/dir"});
+}
+
+TEST(SummaryLookups, MissingLessThoseTheTreeCreatedAfterwards) {
+  Event created = Open("/out/new.o", Access::kWrite, /*created=*/true);
+  Event mknod = PathEvent(EventType::kMknod, "/run/fifo");
+  mknod.regular = false;
+  mknod.kind = "fifo";
+  Summary s = SummarizeLookups(
+      {PathEvent(EventType::kMissing, "/inc1/h.h"), PathEvent(EventType::kMissing, "/out/new.o"), created,
+       PathEvent(EventType::kMissing, "/out/dir"), PathEvent(EventType::kMkdir, "/out/dir"),
+       PathEvent(EventType::kMissing, "/out/renamed"), TwoPath(EventType::kRename, "/out/tmp", "/out/renamed"),
+       PathEvent(EventType::kMissing, "/run/fifo"), mknod,
+       // made, then gone, then looked for again: missing
+       PathEvent(EventType::kUnlink, "/out/new.o"), PathEvent(EventType::kMissing, "/out/new.o")},
+      {});
+  EXPECT_EQ(s.missing, (Paths{"/inc1/h.h", "/out/new.o"}));
+  EXPECT_TRUE(s.written.empty()) << "a FIFO is no output";
+}
+
+TEST(SummaryLookups, AttribIsNotAWriteButARegularMknodIs) {
+  Event node = PathEvent(EventType::kMknod, "/out/empty");
+  node.kind = "regular";
+  Event attrib = PathEvent(EventType::kAttrib, "/out/f");
+  attrib.what = "mode";
+  Summary s = Summarize({node, attrib}, {"/out/empty", "/out/f"});
+  EXPECT_EQ(s.written, Paths{"/out/empty"});
+  EXPECT_EQ(s.events[static_cast<size_t>(EventType::kAttrib)], 1u);
+}
+
 TEST(SummaryChroot, OutputsOfAChrootedProcessAreFoundUnderItsRoot) {
   Event fork = PathEvent(EventType::kFork, "");
   fork.pid = 11;

@@ -1,0 +1,174 @@
+// Lookups (--probes): paths looked up without being opened (stat),
+// directories listed (readdir), paths looked for and not found (missing),
+// and the summary's probed, listed and missing lists; off by default, with
+// no program loaded for them then.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "harness.h"
+
+namespace fantrace::itest {
+namespace {
+
+bool HasLine(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+// The include path search of a real compiler: <h.h> is looked for in the
+// first -I directory, not found there, and read from the second.
+TEST(Lookups, CompilerIncludeSearchProbesMissingHeaders) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "inc1");
+  std::filesystem::create_directory(dir / "inc2");
+  WriteFile(dir / "inc2/h.h", "#define VALUE 42\n");
+  WriteFile(dir / "x.c", "#include <h.h>\nint value = VALUE;\n");
+  Trace t = TraceRun({"gcc", "-I", dir / "inc1", "-I", dir / "inc2", "-c", dir / "x.c", "-o", dir / "x.o"},
+                     {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_TRUE(t.Lists("missing", dir / "inc1/h.h")) << t.Summary().dump();
+  EXPECT_FALSE(t.Lists("missing", dir / "inc2/h.h")) << t.Summary().dump();
+  EXPECT_TRUE(t.Lists("read", dir / "inc2/h.h")) << t.Summary().dump();
+  EXPECT_TRUE(t.OnlyEventAt("missing", dir / "inc1/h.h"));
+  EXPECT_TRUE(t.Lists("written", dir / "x.o"));
+}
+
+TEST(Lookups, LsListsTheDirectory) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "listed");
+  WriteFile(dir / "listed/a", "a\n");
+  Trace t = TraceRun({"ls", dir / "listed"}, {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("listed", dir.path()), Paths{dir / "listed"});
+  std::optional<Json> readdir = t.OnlyEventAt("readdir", dir / "listed");
+  ASSERT_TRUE(readdir);
+  EXPECT_EQ((*readdir)["ino"], Stat(dir / "listed").st_ino);
+  EXPECT_FALSE(t.Lists("probed", dir / "listed")) << "listed, so more than a probe";
+}
+
+// test -e and stat(1) look files up without opening them; cat opens its
+// file, which is then no mere probe. A name that a later command creates
+// leaves the missing list.
+TEST(Lookups, TestAndStatOfExistingFilesAreProbed) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  for (const char* name : {"f1", "f2", "f3"}) WriteFile(dir / name, "x\n");
+  std::string script = "test -e " + dir / "f1" + " && stat " + dir / "f2" + " > /dev/null && test -e " +
+                       dir / "f3" + " && cat " + dir / "f3" + " > /dev/null && ! test -e " + dir / "gone" +
+                       " && ! test -e " + dir / "made" + " && : > " + dir / "made";
+  Trace t = TraceRun({"/bin/sh", "-c", script}, {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.ListedUnder("probed", dir.path()), (Paths{dir / "f1", dir / "f2"})) << t.Summary().dump();
+  EXPECT_EQ(t.ListedUnder("missing", dir.path()), Paths{dir / "gone"}) << t.Summary().dump();
+  std::optional<Json> stat = t.OnlyEventAt("stat", dir / "f2");
+  ASSERT_TRUE(stat);
+  struct stat st = Stat(dir / "f2");
+  EXPECT_EQ((*stat)["ino"], st.st_ino);
+  EXPECT_EQ((*stat)["dev"], st.st_dev);
+  EXPECT_FALSE(t.EventsAt("stat", dir / "f3").empty()) << "looked up before it was opened";
+}
+
+// A path looked up a thousand times is one event; the rest are merged in
+// the kernel and counted so.
+TEST(Lookups, RepeatedLookupsAreMergedInTheKernel) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir / "here", "x\n");
+  Trace t = TraceRun({Prog("stat_loop"), "1000", dir / "here", dir / "absent"}, {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_EQ(t.EventsAt("stat", dir / "here").size(), 1u) << t.jsonl;
+  EXPECT_EQ(t.EventsAt("missing", dir / "absent").size(), 1u) << t.jsonl;
+  // stat, access and statx, 1000 times each, for both paths
+  EXPECT_GE(t.Summary()["stats"]["merged"].get<uint64_t>(), 2u * 3000 - 2) << t.Summary().dump();
+  EXPECT_EQ(t.ListedUnder("probed", dir.path()), Paths{dir / "here"});
+  EXPECT_EQ(t.ListedUnder("missing", dir.path()), Paths{dir / "absent"});
+}
+
+// Relative names are reported absolute and normalised, against the cwd.
+TEST(Lookups, RelativeNamesAreAbsolute) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "sub");
+  WriteFile(dir / "sub/f", "x\n");
+  Trace t = TraceRun({"/bin/sh", "-c", "cd " + dir.path() + " && test -e ./sub/../sub/f && ! test -e sub//nope"},
+                     {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_TRUE(t.OnlyEventAt("stat", dir / "sub/f")) << t.jsonl;
+  EXPECT_TRUE(t.OnlyEventAt("missing", dir / "sub/nope")) << t.jsonl;
+}
+
+// A command looked up along PATH by exec: the directories without it.
+TEST(Lookups, ExecSearchReportsMissingCandidates) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  std::filesystem::create_directory(dir / "bin");
+  Trace t = TraceRun({"/usr/bin/env", "PATH=" + dir / "bin" + ":/usr/bin:/bin", "true"}, {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_TRUE(t.Lists("missing", dir / "bin/true")) << t.Summary().dump();
+}
+
+// Without --probes, no lookup event, no lookup list, and no lookup
+// program loaded (nor, so, attached): bpftool lists fantrace's programs.
+TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string script = "bpftool -j prog show > " + dir / "progs.json" + " && echo $PPID > " +
+                             dir / "tracer_pid" + " && test -e " + dir.path() + " && ls " + dir.path() +
+                             " > /dev/null && ! test -e " + dir / "absent";
+  auto programs_of_tracer = [&dir]() {
+    std::vector<std::string> names;
+    long tracer = std::stol(ReadFile(dir / "tracer_pid"));
+    Json progs = Json::parse(ReadFile(dir / "progs.json"));
+    for (const Json& prog : progs) {
+      if (!prog.contains("pids") || !prog.contains("name")) continue;
+      for (const Json& owner : prog["pids"])
+        if (owner["pid"] == tracer) names.push_back(prog["name"]);
+    }
+    return names;
+  };
+  auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+
+  Trace off = TraceRun({"/bin/sh", "-c", script});
+  ASSERT_EQ(off.status, 0) << off.err;
+  std::vector<std::string> names = programs_of_tracer();
+  EXPECT_TRUE(has(names, "exit_open_famil")) << "bpftool shows the tracer's programs";
+  EXPECT_FALSE(has(names, "exit_lookup_fam"));
+  EXPECT_FALSE(has(names, "enter_getdents_"));
+  for (const char* kind : {"stat", "readdir", "missing"}) EXPECT_TRUE(off.Events(kind).empty()) << kind;
+  EXPECT_FALSE(off.Summary().contains("probed"));
+  EXPECT_FALSE(off.Summary().contains("missing"));
+
+  Trace on = TraceRun({"/bin/sh", "-c", script}, {"--events", "open,stat,readdir,missing"});
+  ASSERT_EQ(on.status, 0) << on.err;
+  names = programs_of_tracer();
+  EXPECT_TRUE(has(names, "exit_lookup_fam"));
+  EXPECT_TRUE(has(names, "enter_getdents_"));
+  EXPECT_TRUE(on.OnlyEventAt("missing", dir / "absent"));
+  EXPECT_TRUE(on.Summary().contains("probed"));
+}
+
+// fsatrace's q (a lookup) and t (times set), as fsatrace writes them.
+TEST(Lookups, FsatraceQueryAndTouchLines) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir / "f", "x\n");
+  Trace t = RunFantrace({"run", "--probes", "--format", "fsatrace", "-o", "-", "--", "/bin/sh", "-c",
+                         "test -e " + dir / "f" + " && touch " + dir / "f"});
+  ASSERT_EQ(t.status, 0) << t.err;
+
+  EXPECT_TRUE(HasLine(t.out, "q|" + dir / "f")) << t.out;
+  EXPECT_TRUE(HasLine(t.out, "t|" + dir / "f")) << t.out;
+}
+
+}  // namespace
+}  // namespace fantrace::itest
