@@ -39,12 +39,27 @@ enum ft_type {
 	FT_UNTRACED = 14, /* aux = reason (enum ft_untrace_reason) */
 	FT_TREE_END = 15, /* internal: the last traced task has exited */
 	FT_CHROOT = 16,   /* slot0 the new root, absolute from the mount namespace's root */
+	/* 17-21: lookups, attribute changes, mknod (issue 14, other branches) */
+	FT_MOUNT = 22,    /* aux = enum ft_mount_what; slot0 target base dir, slot1 target
+	                     as given, slot2 source base dir, slot3 source as given
+	                     (a path when FT_F_SOURCE_PATH, else the device string) */
 	FT_TYPE_MAX
 };
 
 /* For path-string events (rename, unlink, ...) the kernel resolves the base
  * directory (dirfd or cwd) from its dentry; the name is the string the task
  * passed. An empty base with an absolute name means the task's root. */
+
+/* What an FT_MOUNT record reports: a change of the mounts the task sees. */
+enum ft_mount_what {
+	FT_MOUNT_MOUNT = 1,  /* mount(2), remount and propagation changes included */
+	FT_MOUNT_UMOUNT,     /* umount2(2) */
+	FT_MOUNT_MOVE,       /* move_mount(2), mount(2) with MS_MOVE */
+	FT_MOUNT_PIVOT_ROOT, /* pivot_root(2): target new_root, source put_old */
+	FT_MOUNT_UNSHARE,    /* unshare(2) with CLONE_NEWNS */
+	FT_MOUNT_SETNS,      /* setns(2) into a mount namespace */
+	FT_MOUNT_CLONE,      /* a fork/clone/clone3 with CLONE_NEWNS: pid is the child */
+};
 
 enum ft_untrace_reason {
 	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
@@ -63,8 +78,18 @@ enum ft_untrace_reason {
 #define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 #define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
+#define FT_F_SCM_RIGHTS  (1u << 13) /* open: an fd received over a Unix socket */
+#define FT_F_AT_EXEC     (1u << 14) /* close: by the exec (close-on-exec, or a mapping
+                                       the exec dropped) */
+#define FT_F_MEMFD       (1u << 15) /* open/modify/close: a memfd_create file */
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
+
+#define FT_F_SOURCE_PATH (1u << 20) /* mount: the source is a path (bind, move) */
+#define FT_F_UNMAPPED    (1u << 21) /* close: its last mapping went at munmap */
+#define FT_F_FOREIGN_NS  (1u << 22) /* open/modify/close: the file's mount is not in the
+                                       tracer's mount namespace; slot1 is its path
+                                       from the root of its file system */
 
 #define FT_SLOTS     4
 #define FT_PATH_MAX  4096   /* a slot's bytes at most */
@@ -140,6 +165,9 @@ struct ft_counters {
 	__u64 fd_scan_cut;     /* exits/close_range whose fd table passed the scan
 	                        * limit: closes of fds past it may be missing */
 	__u64 filtered_user[8];   /* dropped by user filter k (--filter-bpf), FT_FILTER_MAX */
+	__u64 pending_full;    /* files closed while still mapped, or close-on-exec at an
+	                        * exec, past a process's list: their close may be missing */
+	__u64 scm_cut;         /* fds received over a Unix socket past the bound: not reported */
 };
 
 #define FT_FS_MAGIC_MAX 32   /* --exclude-fs entries */

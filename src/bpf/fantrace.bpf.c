@@ -100,8 +100,12 @@ static __always_inline void floor_handler(void)
 
 #define ARG(n) (ctx->args[n])
 
+#include "pending.bpf.h"
 #include "file_events.bpf.h"
 #include "name_events.bpf.h"
+#include "release_events.bpf.h"
+#include "other_opens.bpf.h"
+#include "mount_events.bpf.h"
 
 /* ---- process tree ----------------------------------------------------- */
 
@@ -121,15 +125,16 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;  /* a new thread: its process is traced already */
-	if (!tree_add(child) || !kind_enabled(FT_FORK))
+	if (!tree_add(child))
 		return 0;
-	struct ft_scratch *s = record_begin(FT_FORK);
-	if (!s)
-		return 0;
-	s->rec.pid = BPF_CORE_READ(child, tgid);
-	s->rec.tid = BPF_CORE_READ(child, pid);
-	s->rec.aux = ptgid;
-	record_submit(s, false);
+	struct ft_scratch *s = kind_enabled(FT_FORK) ? record_begin(FT_FORK) : NULL;
+	if (s) {
+		s->rec.pid = BPF_CORE_READ(child, tgid);
+		s->rec.tid = BPF_CORE_READ(child, pid);
+		s->rec.aux = ptgid;
+		record_submit(s, false);
+	}
+	forked_into_new_mount_ns(parent, child);
 	return 0;
 }
 
@@ -140,6 +145,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	if (!tgid_traced(tgid))
 		return 0;
+	released_by_exec(tgid);  /* closed before the new program runs */
 	if (kind_enabled(FT_EXEC) && !comm_excluded()) {
 		struct ft_scratch *s = record_begin(FT_EXEC);
 		struct file *file = BPF_CORE_READ(bprm, file);
@@ -192,6 +198,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	/* Files still open are closed by exit_files() after this point. */
 	if (BPF_CORE_READ(task, files, count.counter) == 1)
 		close_fd_range(task, 0, ~0ULL, FT_F_AT_EXIT);  /* up to the table's size */
+	released_by_exit(tgid);
 	if (kind_enabled(FT_EXIT)) {
 		struct ft_scratch *s = record_begin(FT_EXIT);
 		if (s) {

@@ -68,6 +68,12 @@ FT_SHARED int emit_file_event(struct ft_file_view *v, __u32 type, __u32 flags,
 	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
+	if (mount_foreign(s, v->path.mnt)) {
+		/* a mount the tree made in a namespace of its own: the path from
+		 * the file system's root lets the summary find the file */
+		s->rec.flags |= FT_F_FOREIGN_NS;
+		append_path_walk(s, v->path.dentry, v->path.mnt, 1, WALK_FS_ROOT);
+	}
 	if (staging(how)) {
 		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
 		return 0;  /* the commit sets the open's report */
@@ -106,7 +112,7 @@ FT_SHARED int emit_from_open(struct ft_file_view *v, __u32 type, __u32 flags,
  * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap).
  * The state is looked at before the file is read: a file written many
  * times costs one map lookup per later write, not a read of its fields. */
-static __always_inline int on_write_fd(__s64 fd)
+static __always_inline int on_write_fd(__s64 fd, bool mapping)
 {
 	struct ft_file_view v;
 
@@ -117,11 +123,14 @@ static __always_inline int on_write_fd(__s64 fd)
 		return 0;
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = file_state(file);
+	if (st && mapping)
+		st->mapped = 1;  /* its close() may leave the mapping holding it */
 	if (st && st->written)
 		return 0;
 	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
 		return 0;
 	__u32 how = EMIT_MERGE | EMIT_CHAIN;
+	__u32 flags = st && st->memfd ? FT_F_MEMFD : 0;
 	if (st) {
 		st->written = 1;
 		if (cfg_user_filters && st->verdict != VERDICT_NONE) {
@@ -135,31 +144,48 @@ static __always_inline int on_write_fd(__s64 fd)
 		if (path_from_open(st))
 			/* the first modify of a file this open created has
 			 * nothing to be merged into: no merge map work */
-			return emit_from_open(&v, FT_MODIFY, 0, st->open_id, !st->created);
+			return emit_from_open(&v, FT_MODIFY, flags, st->open_id, !st->created);
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
 			return 0;
-		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1 };
+		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1, .mapped = mapping };
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			COUNT(file_state_full);
 	}
-	return emit_file_event(&v, FT_MODIFY, 0, 0, how);
+	return emit_file_event(&v, FT_MODIFY, flags, 0, how);
 }
+
+/* How close_file is called. */
+#define CLOSE_CHAIN    1  /* from a handler that runs the user filter chain */
+#define CLOSE_RELEASED 2  /* the last reference is gone already (a pending file) */
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
- * a path for the reader to take from the open. */
-__noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
+ * a path for the reader to take from the open. A close() that leaves a
+ * shared writable mapping of the file holding it puts the file on the
+ * process's pending list: its close comes when the mapping goes. */
+__noinline int close_file(__u64 file_addr, __u32 flags, __u32 mode)
 {
 	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
 
 	/* the state first: most closes end here, before the file is read */
 	struct ft_file_state *st = file_state(file);
-	if (!st || file_refs(file) > 1)
+	if (!st)
 		return 0;
+	long refs = file_refs(file);
+	if (mode & CLOSE_RELEASED) {
+		if (refs > 0)
+			return 0;
+	} else if (refs > 1) {
+		/* at exit the mappings are gone already: another holder */
+		if (st->mapped && !(flags & FT_F_AT_EXIT))
+			pending_add(bpf_get_current_pid_tgid() >> 32, key);
+		return 0;
+	}
+	bool chain = mode & CLOSE_CHAIN;
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
 	/* A file that went through the user filters keeps its verdict: the
@@ -183,6 +209,8 @@ __noinline int close_file(__u64 file_addr, __u32 flags, bool chain)
 	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
 	if (state.written)
 		flags |= FT_F_WRITTEN;
+	if (state.memfd)
+		flags |= FT_F_MEMFD;
 	if (state.open_report == OPEN_UNREPORTED)
 		return emit_file_event(v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
@@ -283,11 +311,12 @@ static __always_inline __u64 open_id_next(void)
 	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
-static __always_inline int on_open_exit(long ret, __s32 nr)
+/* A file the tree got hold of: by an open of the family nr, or (nr 0) by
+ * memfd_create or over a Unix socket, as extra (FT_F_MEMFD,
+ * FT_F_SCM_RIGHTS) says. A received file the tree knows already (sent by
+ * a process of the tree) keeps its state: only the open is reported. */
+static __always_inline int open_file(struct file *file, __s32 nr, __u32 extra)
 {
-	if (ret < 0 || !current_traced())
-		return 0;
-	struct file *file = current_fd_file(ret);
 	struct ft_file_view v;
 	if (!file || read_file_view(&v, file) != 0)
 		return 0;
@@ -307,18 +336,27 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 		flags |= FT_F_READ;
 	if (fmode & FMODE_WRITE)
 		flags |= FT_F_WRITE;
-	if (fmode & FMODE_CREATED)
+	/* a received file was created (or truncated) by its first open */
+	if ((fmode & FMODE_CREATED) && !(extra & FT_F_SCM_RIGHTS))
 		flags |= FT_F_CREATED;
 	/* the flags are read only where O_TRUNC can matter */
-	if (regular && (fmode & FMODE_WRITE) && (open_flags(nr) & O_TRUNC))
+	if (nr && regular && (fmode & FMODE_WRITE) && (open_flags(nr) & O_TRUNC))
 		flags |= FT_F_TRUNCATED;
+	flags |= extra;
+	if (extra & FT_F_MEMFD)
+		flags |= FT_F_CREATED;
+	if ((extra & FT_F_SCM_RIGHTS) && file_state(file)) {
+		emit_file_event(&v, FT_OPEN, flags, 0, EMIT_MERGE | EMIT_CHAIN);
+		return 0;
+	}
 
 	struct ft_file_state fresh = {
 		.inode = (__u64)v.inode,
 		.open_id = open_id_next(),
 		.open_generation = merge_generation,
 		.open_report = OPEN_UNREPORTED,
-		.created = !!(fmode & FMODE_CREATED),
+		.created = !!(flags & FT_F_CREATED),
+		.memfd = !!(extra & FT_F_MEMFD),
 	};
 	if (kind_enabled(FT_OPEN)) {
 		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
@@ -337,6 +375,13 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	if (regular && bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 		COUNT(file_state_full);
 	return 0;
+}
+
+static __always_inline int on_open_exit(long ret, __s32 nr)
+{
+	if (ret < 0 || !current_traced())
+		return 0;
+	return open_file(current_fd_file(ret), nr, 0);
 }
 
 /* One program serves every exit of the open family (and below, of the
@@ -364,6 +409,7 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
 	__s32 nr = syscall_nr(ctx->id);
 	__u64 mmap_flags;
+	bool mapping = false;
 	switch (nr) {
 	case NR_COPY_FILE_RANGE:
 	case NR_SPLICE:  /* the file written is the third argument */
@@ -380,9 +426,10 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 		if (mmap_flags != MAP_SHARED && mmap_flags != MAP_SHARED_VALIDATE)
 			return;
 		fd = (__s64)REG(regs, r8);
+		mapping = true;
 		break;
 	}
-	on_write_fd(fd);
+	on_write_fd(fd, mapping);
 }
 FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_family, struct trace_event_raw_sys_enter,
 	   on_write_family(ctx))
@@ -412,7 +459,7 @@ static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ct
 		return;
 	struct file *file = current_fd_file(fd);
 	if (file)
-		close_file((__u64)file, 0, true);
+		close_file((__u64)file, 0, CLOSE_CHAIN);
 }
 FT_HANDLER("tracepoint/syscalls/sys_enter_close", enter_close_family, struct trace_event_raw_sys_enter,
 	   on_close_family(ctx))
@@ -434,13 +481,22 @@ static __always_inline long close_one_fd(__u32 index, void *ctx)
 		scan->bits = 0;
 		if (bpf_probe_read_kernel(&scan->bits, sizeof(scan->bits), &scan->open_fds[fd / 64]) != 0)
 			return 1;
+		if (scan->close_on_exec) {
+			unsigned long cloexec = 0;
+			bpf_probe_read_kernel(&cloexec, sizeof(cloexec), &scan->close_on_exec[fd / 64]);
+			scan->bits &= cloexec;
+		}
 	}
 	if (!((scan->bits >> (fd % 64)) & 1))
 		return 0;
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
-	if (file)
-		close_file((__u64)file, scan->flags, false);
+	if (!file)
+		return 0;
+	if (!scan->close_on_exec)
+		close_file((__u64)file, scan->flags, 0);
+	else if (file_state(file))  /* an exec is about to close it */
+		pending_add(bpf_get_current_pid_tgid() >> 32, (__u64)file);
 	return 0;
 }
 
@@ -462,7 +518,8 @@ static long close_one_fd_step(__u32 index, void *ctx)
 #endif
 
 /* fds past FT_FD_SCAN_MAX are not looked at, and a table that reaches past
- * it is counted (fd_scan_cut) */
+ * it is counted (fd_scan_cut). With FT_F_AT_EXEC the fds are not closed:
+ * those marked close-on-exec that the tree tracks go on the pending list. */
 static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -479,6 +536,7 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 	struct ft_fd_scan scan = {
 		.fdarray = BPF_CORE_READ(fdt, fd),
 		.open_fds = BPF_CORE_READ(fdt, open_fds),
+		.close_on_exec = (flags & FT_F_AT_EXEC) ? BPF_CORE_READ(fdt, close_on_exec) : NULL,
 		.first = first,
 		.last = last,
 		.flags = flags,
