@@ -67,6 +67,12 @@ struct TraceCounters {
   uint64_t fd_scan_cut = 0;  // fd tables past the exit scan's limit: closes may be missing
   // Per user filter (--filter-bpf), in chain order: its name, what it dropped.
   std::vector<std::pair<std::string, uint64_t>> filtered_user;
+  // Files closed while mapped, or close-on-exec at an exec, past a
+  // process's list (16): their close may be missing.
+  uint64_t pending_full = 0;
+  // fds received over Unix sockets past the bound (16 per call, 4
+  // messages per recvmmsg): not reported as opens.
+  uint64_t scm_cut = 0;
 };
 
 using EventSink = std::function<Status(const Event&)>;

@@ -95,7 +95,9 @@ std::string CountersToJson(const TraceCounters& c) {
                       {"filtered_fs", c.filtered_fs},
                       {"filtered_comm", c.filtered_comm},
                       {"filtered_unwritten", c.filtered_unwritten},
-                      {"fd_scan_cut", c.fd_scan_cut}};
+                      {"fd_scan_cut", c.fd_scan_cut},
+                      {"pending_full", c.pending_full},
+                      {"scm_cut", c.scm_cut}};
   return j.dump();
 }
 
@@ -116,6 +118,8 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   c.filtered_comm = get("filtered_comm");
   c.filtered_unwritten = get("filtered_unwritten");
   c.fd_scan_cut = get("fd_scan_cut");
+  c.pending_full = get("pending_full");
+  c.scm_cut = get("scm_cut");
   return c;
 }
 

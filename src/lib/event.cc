@@ -19,6 +19,7 @@ const char* EventTypeName(EventType type) {
     case EventType::kTruncate: return "truncate";
     case EventType::kUntraced: return "untraced";
     case EventType::kChroot: return "chroot";
+    case EventType::kMount: return "mount";
     case EventType::kLost: return "lost";
   }
   return "unknown";

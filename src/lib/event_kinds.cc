@@ -20,6 +20,7 @@ constexpr Kind kKinds[] = {
     {"rename", FT_RENAME}, {"unlink", FT_UNLINK},   {"rmdir", FT_RMDIR},
     {"mkdir", FT_MKDIR},   {"link", FT_LINK},       {"symlink", FT_SYMLINK},
     {"truncate", FT_TRUNCATE}, {"untraced", FT_UNTRACED}, {"chroot", FT_CHROOT},
+    {"mount", FT_MOUNT},
 };
 
 }  // namespace

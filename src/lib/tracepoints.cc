@@ -17,6 +17,8 @@ struct Family {
 
 // A handler and its twin that runs the user filter chain (FT_HANDLER).
 #define PICK(name) [](fantrace_bpf* s, bool f) { return f ? s->progs.name##_f : s->progs.name; }
+// A handler without a twin: its records never go through the user filters.
+#define PLAIN(name) [](fantrace_bpf* s, bool) { return s->progs.name; }
 
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
@@ -30,6 +32,11 @@ const std::vector<Family>& Families() {
        {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
         "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
         "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"}},
+      {PLAIN(enter_exec_family), {"sys_enter_execveat"}},
+      {PLAIN(exit_recv_family), {"sys_exit_recvmmsg"}},
+      {PLAIN(exit_mount_family),
+       {"sys_exit_umount", "sys_exit_move_mount", "sys_exit_pivot_root", "sys_exit_unshare",
+        "sys_exit_setns"}},
   };
   return families;
 }
