@@ -138,6 +138,35 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* The exec record: a function of its own, so that its file view is not
+ * on on_exec's stack while the closes at the exec walk their paths (the
+ * verifier bounds the stack of the whole call chain to 512 bytes). */
+static __noinline void emit_exec(struct task_struct *task, struct linux_binprm *bprm)
+{
+	struct ft_scratch *s = record_begin(FT_EXEC);
+	struct file *file = BPF_CORE_READ(bprm, file);
+	struct ft_file_view v;
+	if (s && file && read_file_view(&v, file) == 0) {
+		fill_inode(&s->rec, &v);
+		append_path(s, v.path.dentry, v.path.mnt, 0);
+		const char *filename = BPF_CORE_READ(bprm, filename);
+		append_kernel_str(s, filename, 1);
+		__u64 start = BPF_CORE_READ(task, mm, arg_start);
+		__u64 end = BPF_CORE_READ(task, mm, arg_end);
+		if (end > start)
+			append_user_bytes(s, (void *)start, end - start, 2);
+		/* binfmt_script/misc point interp at the interpreter; otherwise
+		 * it is the filename itself. The script is then the file the
+		 * task exec'd, named relative to its cwd. */
+		if (BPF_CORE_READ(bprm, interp) != filename) {
+			s->rec.flags |= FT_F_SCRIPT;
+			append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), 3);
+		}
+		if (path_allowed(s))
+			record_submit(s, false);
+	}
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -146,30 +175,8 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	if (!tgid_traced(tgid))
 		return 0;
 	released_by_exec(tgid);  /* closed before the new program runs */
-	if (kind_enabled(FT_EXEC) && !comm_excluded()) {
-		struct ft_scratch *s = record_begin(FT_EXEC);
-		struct file *file = BPF_CORE_READ(bprm, file);
-		struct ft_file_view v;
-		if (s && file && read_file_view(&v, file) == 0) {
-			fill_inode(&s->rec, &v);
-			append_path(s, v.path.dentry, v.path.mnt, 0);
-			const char *filename = BPF_CORE_READ(bprm, filename);
-			append_kernel_str(s, filename, 1);
-			__u64 start = BPF_CORE_READ(task, mm, arg_start);
-			__u64 end = BPF_CORE_READ(task, mm, arg_end);
-			if (end > start)
-				append_user_bytes(s, (void *)start, end - start, 2);
-			/* binfmt_script/misc point interp at the interpreter; otherwise
-			 * it is the filename itself. The script is then the file the
-			 * task exec'd, named relative to its cwd. */
-			if (BPF_CORE_READ(bprm, interp) != filename) {
-				s->rec.flags |= FT_F_SCRIPT;
-				append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), 3);
-			}
-			if (path_allowed(s))
-				record_submit(s, false);
-		}
-	}
+	if (kind_enabled(FT_EXEC) && !comm_excluded())
+		emit_exec(task, bprm);
 	/* An exec that raised privileges (setuid/setgid/file caps: the kernel
 	 * sets secureexec) leaves the tree, as ptrace would refuse to follow. */
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec) && tree_leave(tgid)) {

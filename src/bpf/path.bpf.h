@@ -61,8 +61,20 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 	if (read_dentry_head(&head, dentry) != 0)
 		goto done;
 	struct dentry *parent = head.parent;
-	if (parent == dentry)  /* a detached tree's root */
-		goto done;
+	/* A dentry that is its own parent is a file system's root (a detached
+	 * tree's), or the only dentry of a pseudo file (memfd, pipe, socket):
+	 * that one's name is its path, "/memfd:NAME" as d_path says. */
+	bool last = parent == dentry;
+	if (last) {
+		/* read into the scratch: the walk's stack is the deepest frame of
+		 * the verifier's 512-byte budget */
+		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
+				      (void *)dentry + bpf_core_field_offset(struct dentry, d_sb));
+		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
+				      (void *)s->walk_sb + bpf_core_field_offset(struct super_block, s_root));
+		if (s->walk_sb == (__u64)dentry)
+			goto done;
+	}
 
 	struct { __u32 len; const unsigned char *name; } name = { head.len, head.name };
 	__u32 len = name.len;
@@ -77,6 +89,8 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 	s->pathbuf[pos & FT_PATH_MASK] = '/';
 	w->pos = pos;
 	w->dentry = parent;
+	if (last)
+		goto done;
 	return 0;
 done:
 	w->done = 1;
