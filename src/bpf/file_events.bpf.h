@@ -345,8 +345,11 @@ static __always_inline int open_file(struct file *file, __s32 nr, __u32 extra)
 	flags |= extra;
 	if (extra & FT_F_MEMFD)
 		flags |= FT_F_CREATED;
+	/* memfd_create and recvmsg have no twin that runs the user filters:
+	 * their opens go out unfiltered */
+	__u32 how = nr ? EMIT_MERGE | EMIT_CHAIN : EMIT_MERGE;
 	if ((extra & FT_F_SCM_RIGHTS) && file_state(file)) {
-		emit_file_event(&v, FT_OPEN, flags, 0, EMIT_MERGE | EMIT_CHAIN);
+		emit_file_event(&v, FT_OPEN, flags, 0, how);
 		return 0;
 	}
 
@@ -359,7 +362,7 @@ static __always_inline int open_file(struct file *file, __s32 nr, __u32 extra)
 		.memfd = !!(extra & FT_F_MEMFD),
 	};
 	if (kind_enabled(FT_OPEN)) {
-		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, how);
 		/* a lost open stays unreported: its close resolves its own path */
 		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
 	}

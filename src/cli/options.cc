@@ -55,7 +55,7 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
   cmd->add_option("-e,--events", events,
                   "Report only these event kinds (comma-separated): exec, fork, exit, open, "
                   "modify, close, rename, unlink, rmdir, mkdir, link, symlink, truncate, "
-                  "untraced, or all (default all)")
+                  "chroot, mount, untraced, or all (default all)")
       ->type_name("LIST");
   cmd->add_option("--include", o.trace.include,
                   "Report only files under this absolute path prefix (repeatable, up to 16)")

@@ -41,7 +41,7 @@ TEST_P(MappedAfterClose, CloseComesWhenTheMappingGoes) {
   TempDir dir;
   std::string file = dir / "mapped";
   WriteFile(file, std::string(4096, '.'));
-  Trace t = TraceRun({Prog("mapped_after_close"), file, when});
+  Trace t = TraceRun({Prog("mmap_write"), file, when});
   ASSERT_EQ(t.status, 0) << t.err;
   ASSERT_TRUE(ReadFile(file).starts_with("mapped"));
 

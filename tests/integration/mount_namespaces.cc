@@ -11,17 +11,26 @@
 namespace fantrace::itest {
 namespace {
 
-TEST(MountNamespaces, FileWrittenThroughABindMountOfTheTreeIsWritten) {
-  FANTRACE_REQUIRE_ROOT();
+// Two empty directories, src and mnt, and a traced shell in a mount
+// namespace of its own that bind-mounts src on mnt, then runs `then`.
+struct BindMountRun {
   TempDir dir;
   std::string src = dir / "src", mnt = dir / "mnt";
-  std::filesystem::create_directory(src);
-  std::filesystem::create_directory(mnt);
+  Trace Run(const std::string& then) {
+    std::filesystem::create_directory(src);
+    std::filesystem::create_directory(mnt);
+    return TraceRun({"unshare", "-m", "sh", "-c", "mount --bind " + src + " " + mnt + " && " + then});
+  }
+};
+
+TEST(MountNamespaces, FileWrittenThroughABindMountOfTheTreeIsWritten) {
+  FANTRACE_REQUIRE_ROOT();
+  BindMountRun run;
+  const TempDir& dir = run.dir;
+  const std::string &src = run.src, &mnt = run.mnt;
   // f is written in place; g under a temporary name, then renamed (as
   // sed -i or a compiler does), inside the mount.
-  Trace t = TraceRun({"unshare", "-m", "sh", "-c",
-                      "mount --bind " + src + " " + mnt + " && echo x > " + mnt + "/f && echo y > " + mnt +
-                          "/g.tmp && mv " + mnt + "/g.tmp " + mnt + "/g"});
+  Trace t = run.Run("echo x > " + mnt + "/f && echo y > " + mnt + "/g.tmp && mv " + mnt + "/g.tmp " + mnt + "/g");
   ASSERT_EQ(t.status, 0) << t.err;
   ASSERT_EQ(ReadFile(src + "/f"), "x\n");
   ASSERT_FALSE(std::filesystem::exists(mnt + "/f")) << "the bind mount leaked into the test's namespace";
@@ -46,12 +55,10 @@ TEST(MountNamespaces, FileWrittenThroughABindMountOfTheTreeIsWritten) {
 // the mount point afterwards is the directory's own.
 TEST(MountNamespaces, UmountIsReported) {
   FANTRACE_REQUIRE_ROOT();
-  TempDir dir;
-  std::string src = dir / "src", mnt = dir / "mnt";
-  std::filesystem::create_directory(src);
-  std::filesystem::create_directory(mnt);
-  Trace t = TraceRun({"unshare", "-m", "sh", "-c",
-                      "mount --bind " + src + " " + mnt + " && umount " + mnt + " && echo z > " + mnt + "/h"});
+  BindMountRun run;
+  const TempDir& dir = run.dir;
+  const std::string& mnt = run.mnt;
+  Trace t = run.Run("umount " + mnt + " && echo z > " + mnt + "/h");
   ASSERT_EQ(t.status, 0) << t.err;
   ASSERT_EQ(ReadFile(mnt + "/h"), "z\n");
 
