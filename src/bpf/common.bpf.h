@@ -300,6 +300,7 @@ struct ft_scratch {
 	__u64 ns_generation;
 	__u32 ns_foreign;
 	__u64 walk_sb;                   /* prepend_name's reads of a root's super block */
+	struct ft_pending pending_zero;  /* zeroes: a new pending list (never written) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set
 	 * by the membership lookup every handler starts with (tgid_traced). A

@@ -10,15 +10,16 @@
 
 #include "common.bpf.h"
 
-/* A new list's first value: from .rodata, not the stack, which close_file's
- * call chain has no room for. */
-const volatile struct ft_pending pending_empty = {};
-
 static __always_inline void pending_add(__u32 tgid, __u64 file)
 {
 	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tgid);
 	if (!p) {
-		bpf_map_update_elem(&pending, &tgid, (const void *)&pending_empty, BPF_NOEXIST);
+		struct ft_scratch *s = get_scratch();
+		if (!s)
+			return;
+		/* from the scratch, not the stack, which close_file's call chain
+		 * has no room for */
+		bpf_map_update_elem(&pending, &tgid, &s->pending_zero, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&pending, &tgid);
 		if (!p) {
 			COUNT(pending_full);

@@ -114,7 +114,11 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
                 : r.type == FT_MODIFY ? EventType::kModify
                                       : EventType::kClose;
       ev.path.assign(s[0]);
-      if (r.flags & FT_F_FOREIGN_NS) ev.fs_path.assign(s[1]);
+      // Most files of a tree's own namespace are on the mounts it copied
+      // from the tracer's, where both paths are the same: kept only when
+      // they differ (for a path the reader takes from the open, s[0] is
+      // empty and the open's fs_path decides).
+      if ((r.flags & FT_F_FOREIGN_NS) && s[1] != s[0]) ev.fs_path.assign(s[1]);
       DecodeInode(r, ev);
       if (r.type != FT_MODIFY || (r.flags & FT_F_PATH_FROM_OPEN)) ev.open_id = static_cast<uint64_t>(r.aux);
       return true;

@@ -230,6 +230,9 @@ TEST(DecodeRecord, FileOnAMountOfAnotherNamespaceCarriesItsFsPath) {
   EXPECT_EQ(ev.fs_path, "/w/src/f");
   Event plain = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN), {"/w/mnt/f"}));
   EXPECT_TRUE(plain.fs_path.empty());
+  // a mount copied from the tracer's namespace: nothing to add
+  Event same = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN | FT_F_FOREIGN_NS), {"/w/f", "/w/f"}));
+  EXPECT_TRUE(same.fs_path.empty());
 }
 
 TEST(DecodeRecord, SlotTruncationFlagsThePath) {
