@@ -205,7 +205,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	/* Files still open are closed by exit_files() after this point. */
 	if (BPF_CORE_READ(task, files, count.counter) == 1)
 		close_fd_range(task, 0, ~0ULL, FT_F_AT_EXIT);  /* up to the table's size */
-	released_by_exit(tgid);
+	released_by_exit(task, tgid);
 	if (kind_enabled(FT_EXIT)) {
 		struct ft_scratch *s = record_begin(FT_EXIT);
 		if (s) {

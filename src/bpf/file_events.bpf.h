@@ -158,7 +158,7 @@ static __always_inline int on_write_fd(__s64 fd, bool mapping)
 
 /* How close_file is called. */
 #define CLOSE_CHAIN    1  /* from a handler that runs the user filter chain */
-#define CLOSE_RELEASED 2  /* the last reference is gone already (a pending file) */
+#define CLOSE_RELEASED 2  /* a pending file whose last reference is gone, or goes now */
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
@@ -175,13 +175,12 @@ __noinline int close_file(__u64 file_addr, __u32 flags, __u32 mode)
 	struct ft_file_state *st = file_state(file);
 	if (!st)
 		return 0;
-	long refs = file_refs(file);
-	if (mode & CLOSE_RELEASED) {
-		if (refs > 0)
-			return 0;
-	} else if (refs > 1) {
-		/* at exit the mappings are gone already: another holder */
-		if (st->mapped && !(flags & FT_F_AT_EXIT))
+	/* a released file's caller (pending_release) has looked already */
+	if (!(mode & CLOSE_RELEASED) && file_refs(file) > 1) {
+		/* a mapping may hold it: looked at again at munmap, exec, exit
+		 * (at exit too: since 6.16 the address space goes after the
+		 * tracepoint) */
+		if (st->mapped)
 			pending_add(bpf_get_current_pid_tgid() >> 32, key);
 		return 0;
 	}

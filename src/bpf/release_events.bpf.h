@@ -17,8 +17,10 @@
 
 /* Reports the close of each pending file of tgid whose last reference is
  * gone, and forgets it, and those the tree closed meanwhile; keeps the
- * others. */
-static __always_inline void pending_release(__u32 tgid, __u32 flags)
+ * others. With mm_going, the process's own address space is about to go
+ * with its mappings: a mapped file is reported even though they still
+ * hold it. */
+static __always_inline void pending_release(__u32 tgid, __u32 flags, bool mm_going)
 {
 	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tgid);
 	if (!p)
@@ -28,11 +30,12 @@ static __always_inline void pending_release(__u32 tgid, __u32 flags)
 		__u64 file = p->file[i];
 		if (!file)
 			continue;
-		if (!file_state((struct file *)file)) {
+		struct ft_file_state *st = file_state((struct file *)file);
+		if (!st) {
 			p->file[i] = 0;  /* closed by the tree, or gone */
 			continue;
 		}
-		if (file_refs((struct file *)file) > 0) {
+		if (file_refs((struct file *)file) > 0 && !(mm_going && st->mapped)) {
 			left = true;
 			continue;
 		}
@@ -47,15 +50,21 @@ static __always_inline void pending_release(__u32 tgid, __u32 flags)
  * mappings of the old address space). */
 static __always_inline void released_by_exec(__u32 tgid)
 {
-	pending_release(tgid, FT_F_AT_EXEC);
+	pending_release(tgid, FT_F_AT_EXEC, false);
 }
 
-/* sched_process_exit, after the fd scan: the address space is gone by
- * then (exit_mm runs before the tracepoint). What is still held belongs
- * to another process, which reports it. */
-static __always_inline void released_by_exit(__u32 tgid)
+/* sched_process_exit, after the fd scan. Before 6.16 the address space
+ * is gone by then (exit_mm ran before the tracepoint), and what is still
+ * held belongs to another process, which reports it. Since then the
+ * tracepoint comes first (BPF may read the exiting task's memory): when
+ * the task still has its address space and is its only user, the
+ * mappings go with it, so its mapped files are closed now. */
+static __always_inline void released_by_exit(struct task_struct *task, __u32 tgid)
 {
-	pending_release(tgid, FT_F_AT_EXIT);
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	bool mm_going = mm && BPF_CORE_READ(mm, mm_users.counter) == 1;
+
+	pending_release(tgid, FT_F_AT_EXIT, mm_going);
 	bpf_map_delete_elem(&pending, &tgid);
 }
 
@@ -75,7 +84,7 @@ int exit_munmap(struct trace_event_raw_sys_exit *ctx)
 {
 	if (ctx->ret != 0 || !current_traced())
 		return 0;
-	pending_release(bpf_get_current_pid_tgid() >> 32, FT_F_UNMAPPED);
+	pending_release(bpf_get_current_pid_tgid() >> 32, FT_F_UNMAPPED, false);
 	return 0;
 }
 
