@@ -30,6 +30,7 @@ enum class EventType {
   kMissing,  // path: looked up and not found (ENOENT, ENOTDIR)
   kAttrib,   // path's metadata changed: what
   kMknod,    // path made by mknod: kind
+  kMount,   // mount: what changed (mount_what), target path, source
   kLost,
 };
 
@@ -38,12 +39,17 @@ const char* EventTypeName(EventType type);
 
 enum class Access { kNone, kRead, kWrite, kReadWrite };
 
-// How the tree did what the event says: a syscall, or an operation it
-// submitted through io_uring (which passes no syscall tracepoint).
-enum class Via { kSyscall, kIoUring };
+// How the tree got hold of an opened file: an open syscall, an io_uring
+// request, or an fd received over a Unix socket (SCM_RIGHTS).
+enum class Via { kSyscall, kIoUring, kScmRights };
 
-// The jsonl "via" string of a Via ("syscall", "io_uring").
+// The jsonl "via" string of a Via ("syscall", "io_uring", "scm_rights").
 const char* ViaName(Via via);
+
+// When a close came without a close() (jsonl "at"): the exit, the exec
+// (close-on-exec, or the mapping the exec dropped), the munmap of the
+// file's last mapping.
+enum class CloseAt { kClose, kExit, kExec, kMunmap };
 
 struct Event {
   EventType type = EventType::kOpen;
@@ -77,6 +83,21 @@ struct Event {
   uint64_t ino = 0;
   uint64_t size = 0;          // close
   int64_t mtime_ns = 0;       // close, nanoseconds since the Unix epoch
+
+  Via via = Via::kSyscall;    // open
+  bool memfd = false;         // open/modify/close: a memfd_create file, never an output
+  CloseAt close_at = CloseAt::kClose;  // close
+  // open/modify/close of a file on a mount of another mount namespace than
+  // the tracer's (one the tree made): its path from the root of its file
+  // system (device dev), for the summary to find it in the tracer's
+  // namespace. Empty otherwise.
+  std::string fs_path;
+
+  // mount: "mount", "umount", "move", "pivot_root", "unshare", "setns",
+  // "clone"; path is the target (new_root for pivot_root), from the source
+  // (a path for bind, move and pivot_root's put_old, else the device
+  // string as given).
+  std::string mount_what;
 
   // open/close: pairs a close with its open inside the library (the kernel
   // leaves the path of an unchanged file's close to the reader); 0 if none.

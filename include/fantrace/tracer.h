@@ -77,6 +77,12 @@ struct TraceCounters {
   // io_uring file operations that could not be decoded (this kernel's
   // io_uring unknown to fantrace, or user filters given): events missing.
   uint64_t uring_undecoded = 0;
+  // Files closed while mapped, or close-on-exec at an exec, past a
+  // process's list (16): their close may be missing.
+  uint64_t pending_full = 0;
+  // fds received over Unix sockets past the bound (16 per call, 4
+  // messages per recvmmsg): not reported as opens.
+  uint64_t scm_cut = 0;
 };
 
 using EventSink = std::function<Status(const Event&)>;

@@ -50,6 +50,9 @@ enum ft_type {
 	                     path and slot1 empty; FT_SUBKIND = enum ft_attrib_what */
 	FT_MKNOD = 21,    /* slot0 base dir, slot1 name; FT_SUBKIND = the node's
 	                     S_IFMT bits >> 12 (0: a regular file) */
+	FT_MOUNT = 22,    /* aux = enum ft_mount_what; slot0 target base dir, slot1 target
+	                     as given, slot2 source base dir, slot3 source as given
+	                     (a path when FT_F_SOURCE_PATH, else the device string) */
 	/* internal, never an event: the result of an io_uring name operation
 	 * (rename, unlink, mkdir, link, symlink) sent at its submission with
 	 * FT_F_IO_URING and aux = the request; aux = that request, size = its
@@ -68,6 +71,17 @@ enum ft_attrib_what {
 	FT_ATTR_OWNER = 2,  /* chown family */
 	FT_ATTR_TIMES = 3,  /* utime family */
 	FT_ATTR_XATTR = 4,  /* setxattr/removexattr families */
+};
+
+/* What an FT_MOUNT record reports: a change of the mounts the task sees. */
+enum ft_mount_what {
+	FT_MOUNT_MOUNT = 1,  /* mount(2), remount and propagation changes included */
+	FT_MOUNT_UMOUNT,     /* umount2(2) */
+	FT_MOUNT_MOVE,       /* move_mount(2), mount(2) with MS_MOVE */
+	FT_MOUNT_PIVOT_ROOT, /* pivot_root(2): target new_root, source put_old */
+	FT_MOUNT_UNSHARE,    /* unshare(2) with CLONE_NEWNS */
+	FT_MOUNT_SETNS,      /* setns(2) into a mount namespace */
+	FT_MOUNT_CLONE,      /* a fork/clone/clone3 with CLONE_NEWNS: pid is the child */
 };
 
 enum ft_untrace_reason {
@@ -96,8 +110,18 @@ enum ft_untrace_reason {
 #define FT_SUBKIND_SHIFT 24
 #define FT_F_SUBKIND(n)  (((__u32)(n) & 0xf) << FT_SUBKIND_SHIFT)
 #define FT_SUBKIND(flags) (((flags) >> FT_SUBKIND_SHIFT) & 0xf)
+#define FT_F_SCM_RIGHTS  (1u << 13) /* open: an fd received over a Unix socket */
+#define FT_F_AT_EXEC     (1u << 14) /* close: by the exec (close-on-exec, or a mapping
+                                       the exec dropped) */
+#define FT_F_MEMFD       (1u << 15) /* open/modify/close: a memfd_create file */
 /* slot k was cut short (path deeper/longer than the bounds) */
 #define FT_F_SLOT_TRUNC(k) (1u << (16 + (k)))
+
+#define FT_F_SOURCE_PATH (1u << 20) /* mount: the source is a path (bind, move) */
+#define FT_F_UNMAPPED    (1u << 21) /* close: its last mapping went at munmap */
+#define FT_F_FOREIGN_NS  (1u << 22) /* open/modify/close: the file's mount is not in the
+                                       tracer's mount namespace; slot1 is its path
+                                       from the root of its file system */
 
 #define FT_SLOTS     4
 #define FT_PATH_MAX  4096   /* a slot's bytes at most */
@@ -176,6 +200,9 @@ struct ft_counters {
 	__u64 uring_undecoded;    /* io_uring file operations of the tree that could
 	                           * not be decoded on this kernel (or with user
 	                           * filters): their events are missing */
+	__u64 pending_full;    /* files closed while still mapped, or close-on-exec at an
+	                        * exec, past a process's list: their close may be missing */
+	__u64 scm_cut;         /* fds received over a Unix socket past the bound: not reported */
 };
 
 #define FT_FS_MAGIC_MAX 32   /* --exclude-fs entries */

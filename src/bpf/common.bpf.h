@@ -30,6 +30,10 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #define RENAME_EXCHANGE (1 << 1)
 #define ENOENT          2
+#define CLONE_NEWNS     0x00020000
+#define MS_BIND         4096
+#define MS_MOVE         8192
+#define NSFS_MAGIC      0x6e736673
 #define E2BIG           7
 #define ENOMEM          12
 #define ENOTDIR         20
@@ -72,6 +76,10 @@
 #endif
 #define FT_RAW_SIZE     1024   /* a span of one kernel object (file.bpf.h) */
 #define FT_MEMBER_CACHE 16     /* membership answers a CPU remembers (proc_tree.bpf.h) */
+#define FT_PENDING_MAX  16     /* files a process may have waiting for a release (pending) */
+#define FT_SCM_FDS_MAX  16     /* fds reported per recvmsg/recvmmsg (SCM_RIGHTS) */
+#define FT_CMSG_MAX     4      /* control messages looked at per message */
+#define FT_MMSG_MAX     4      /* messages looked at per recvmmsg */
 #define FT_PREFIX_MAX   16
 #define FT_PREFIX_LEN   256
 
@@ -94,6 +102,10 @@ const volatile bool cfg_lookups = false;
 /* fantraced: the event mask, merging, regular-only and only-written come
  * from session_cfg[slot] instead of the four above */
 const volatile bool cfg_per_session = false;
+/* The inode number of the tracer's mount namespace (0: not known): a file
+ * on a mount of another namespace is also reported by its path from the
+ * root of its file system, for the summary to find it (FT_F_FOREIGN_NS). */
+const volatile __u32 cfg_mnt_ns = 0;
 
 /* ---- state shared with userspace through the mmapped .bss */
 struct ft_counters counters[FT_SESSION_MAX] = {};
@@ -129,7 +141,9 @@ struct ft_file_state {
 	__u8 created;                    /* this open created the file */
 	__u8 verdict;                    /* enum ft_file_verdict (user filters) */
 	__u8 dropped_by;                 /* the user filter that dropped it */
-	__u32 open_report;               /* enum ft_open_report */
+	__u16 open_report;               /* enum ft_open_report */
+	__u8 memfd;                      /* made by memfd_create: never an output */
+	__u8 mapped;                     /* mapped shared and writable: may outlive its close() */
 };
 
 struct {
@@ -206,10 +220,42 @@ struct ft_path_walk {
 struct ft_fd_scan {
 	struct file **fdarray;
 	unsigned long *open_fds;
+	unsigned long *close_on_exec;    /* with FT_F_AT_EXEC: only these fds are looked at */
 	__u64 first;
 	__u64 last;
 	__u64 bits;      /* the open_fds word of the fd being looked at */
 	__u32 flags;
+};
+
+/* Files of a process whose last reference may go without a close() the
+ * tree makes: closed while still mapped, or close-on-exec at an exec. At
+ * munmap, exec and exit the list is looked at again (pending_release). A
+ * slot is free when 0. */
+struct ft_pending {
+	__u64 file[FT_PENDING_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);              /* tgid */
+	__type(value, struct ft_pending);
+} pending SEC(".maps");
+
+/* A walk over the control messages a recvmsg/recvmmsg received
+ * (other_opens.bpf.h). */
+struct ft_recv_scan {
+	__u64 msg;         /* the user's msghdr, or its mmsghdr array */
+	__u64 control;     /* the current message's control buffer */
+	__u64 controllen;  /* and the length the kernel used of it */
+	__u64 cur;         /* the current control message's offset */
+	__u64 next;        /* the next one's */
+	__u32 msgs;        /* messages to look at */
+	__u32 m;           /* the current one */
+	__u32 cmsgs;       /* control messages looked at in it */
+	__u32 k;           /* fds of the current SCM_RIGHTS message done */
+	__u32 n;           /* and its fds */
+	__u32 budget;      /* fds left to report in this call */
 };
 
 /* A membership answer: tgid is traced (in session) or not, as procs said
@@ -249,6 +295,7 @@ struct ft_scratch {
 	 * which take no pointers on 5.10) */
 	struct ft_path_walk walk;
 	struct ft_fd_scan fd_scan;
+	struct ft_recv_scan recv_scan;
 	__u8 raw[FT_RAW_SIZE];           /* fields of a kernel object (read_span) */
 	struct ft_member_answer members[FT_MEMBER_CACHE];  /* tgid_traced */
 	__u64 open_seq;                  /* this CPU's open ids (open_id_next) */
@@ -256,6 +303,12 @@ struct ft_scratch {
 	 * chain exit -> fd scan -> close_file -> emit_* -> path walk past
 	 * the verifier's 512-byte bound on the combined stack */
 	struct ft_file_view close_view;
+	/* the last mount asked about in mount_foreign, and the answer */
+	__u64 ns_mnt;
+	__u64 ns_generation;
+	__u32 ns_foreign;
+	__u64 walk_sb;                   /* prepend_name's reads of a root's super block */
+	struct ft_pending pending_zero;  /* zeroes: a new pending list (never written) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set
 	 * by the membership lookup every handler starts with (tgid_traced). A

@@ -101,11 +101,15 @@ static __always_inline void floor_handler(void)
 
 #define ARG(n) (ctx->args[n])
 
+#include "pending.bpf.h"
 #include "file_events.bpf.h"
 #include "name_events.bpf.h"
 #include "uring_events.bpf.h"
 #include "attr_events.bpf.h"
 #include "lookup_events.bpf.h"
+#include "release_events.bpf.h"
+#include "other_opens.bpf.h"
+#include "mount_events.bpf.h"
 
 /* ---- process tree ----------------------------------------------------- */
 
@@ -125,15 +129,16 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;  /* a new thread: its process is traced already */
-	if (!tree_add(child) || !kind_enabled(FT_FORK))
+	if (!tree_add(child))
 		return 0;
-	struct ft_scratch *s = record_begin(FT_FORK);
-	if (!s)
-		return 0;
-	s->rec.pid = BPF_CORE_READ(child, tgid);
-	s->rec.tid = BPF_CORE_READ(child, pid);
-	s->rec.aux = ptgid;
-	record_submit(s, false);
+	struct ft_scratch *s = kind_enabled(FT_FORK) ? record_begin(FT_FORK) : NULL;
+	if (s) {
+		s->rec.pid = BPF_CORE_READ(child, tgid);
+		s->rec.tid = BPF_CORE_READ(child, pid);
+		s->rec.aux = ptgid;
+		record_submit(s, false);
+	}
+	forked_into_new_mount_ns(parent, child);
 	return 0;
 }
 
@@ -149,6 +154,35 @@ static __always_inline bool exec_is_ia32(struct linux_binprm *bprm)
 	       hdr[18] == 3 && hdr[19] == 0;
 }
 
+/* The exec record: a function of its own, so that its file view is not
+ * on on_exec's stack while the closes at the exec walk their paths (the
+ * verifier bounds the stack of the whole call chain to 512 bytes). */
+static __noinline void emit_exec(struct task_struct *task, struct linux_binprm *bprm)
+{
+	struct ft_scratch *s = record_begin(FT_EXEC);
+	struct file *file = BPF_CORE_READ(bprm, file);
+	struct ft_file_view v;
+	if (s && file && read_file_view(&v, file) == 0) {
+		fill_inode(&s->rec, &v);
+		append_path(s, v.path.dentry, v.path.mnt, 0);
+		const char *filename = BPF_CORE_READ(bprm, filename);
+		append_kernel_str(s, filename, 1);
+		__u64 start = BPF_CORE_READ(task, mm, arg_start);
+		__u64 end = BPF_CORE_READ(task, mm, arg_end);
+		if (end > start)
+			append_user_bytes(s, (void *)start, end - start, 2);
+		/* binfmt_script/misc point interp at the interpreter; otherwise
+		 * it is the filename itself. The script is then the file the
+		 * task exec'd, named relative to its cwd. */
+		if (BPF_CORE_READ(bprm, interp) != filename) {
+			s->rec.flags |= FT_F_SCRIPT;
+			append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), 3);
+		}
+		if (path_allowed(s))
+			record_submit(s, false);
+	}
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -156,30 +190,9 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	if (!tgid_traced(tgid))
 		return 0;
-	if (kind_enabled(FT_EXEC) && !comm_excluded()) {
-		struct ft_scratch *s = record_begin(FT_EXEC);
-		struct file *file = BPF_CORE_READ(bprm, file);
-		struct ft_file_view v;
-		if (s && file && read_file_view(&v, file) == 0) {
-			fill_inode(&s->rec, &v);
-			append_path(s, v.path.dentry, v.path.mnt, 0);
-			const char *filename = BPF_CORE_READ(bprm, filename);
-			append_kernel_str(s, filename, 1);
-			__u64 start = BPF_CORE_READ(task, mm, arg_start);
-			__u64 end = BPF_CORE_READ(task, mm, arg_end);
-			if (end > start)
-				append_user_bytes(s, (void *)start, end - start, 2);
-			/* binfmt_script/misc point interp at the interpreter; otherwise
-			 * it is the filename itself. The script is then the file the
-			 * task exec'd, named relative to its cwd. */
-			if (BPF_CORE_READ(bprm, interp) != filename) {
-				s->rec.flags |= FT_F_SCRIPT;
-				append_path(s, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt), 3);
-			}
-			if (path_allowed(s))
-				record_submit(s, false);
-		}
-	}
+	released_by_exec(tgid);  /* closed before the new program runs */
+	if (kind_enabled(FT_EXEC) && !comm_excluded())
+		emit_exec(task, bprm);
 	/* A 32-bit (i386) program makes ia32 syscalls, for which x86-64 fires
 	 * no syscall tracepoints: its file events are not seen, so say so. */
 	if (exec_is_ia32(bprm)) {  /* untraced is always reported, as for setuid */
@@ -217,6 +230,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	/* Files still open are closed by exit_files() after this point. */
 	if (BPF_CORE_READ(task, files, count.counter) == 1)
 		close_fd_range(task, 0, ~0ULL, FT_F_AT_EXIT);  /* up to the table's size */
+	released_by_exit(task, tgid);
 	if (kind_enabled(FT_EXIT)) {
 		struct ft_scratch *s = record_begin(FT_EXIT);
 		if (s) {

@@ -68,6 +68,12 @@ FT_SHARED int emit_file_event(struct ft_file_view *v, __u32 type, __u32 flags,
 	append_path(s, v->path.dentry, v->path.mnt, 0);
 	if (!path_allowed(s))
 		return 0;
+	if (mount_foreign(s, v->path.mnt)) {
+		/* a mount the tree made in a namespace of its own: the path from
+		 * the file system's root lets the summary find the file */
+		s->rec.flags |= FT_F_FOREIGN_NS;
+		append_path_walk(s, v->path.dentry, v->path.mnt, 1, WALK_FS_ROOT);
+	}
 	if (staging(how)) {
 		stage_record(s, (how & EMIT_MERGE) ? &key : NULL, (__u64)v->file, type == FT_OPEN);
 		return 0;  /* the commit sets the open's report */
@@ -106,18 +112,22 @@ FT_SHARED int emit_from_open(struct ft_file_view *v, __u32 type, __u32 flags,
  * ftruncate, fallocate, copy_file_range/sendfile/splice, shared mmap).
  * The state is looked at before the file is read: a file written many
  * times costs one map lookup per later write, not a read of its fields.
- * via: FT_F_IO_URING for a write through io_uring (uring_events.bpf.h). */
-static __always_inline int on_write_file(struct file *file, __u32 via)
+ * via: FT_F_IO_URING for a write through io_uring (uring_events.bpf.h);
+ * mapping: a shared writable mapping of the file was made. */
+static __always_inline int on_write_file(struct file *file, __u32 via, bool mapping)
 {
 	struct ft_file_view v;
 
 	__u64 key = (__u64)file;
 	struct ft_file_state *st = file_state(file);
+	if (st && mapping)
+		st->mapped = 1;  /* its close() may leave the mapping holding it */
 	if (st && st->written)
 		return 0;
 	if (read_file_view(&v, file) != 0 || !(v.f_mode & FMODE_WRITE))
 		return 0;
 	__u32 how = EMIT_MERGE | EMIT_CHAIN;
+	__u32 flags = via | (st && st->memfd ? FT_F_MEMFD : 0);
 	if (st) {
 		st->written = 1;
 		if (cfg_user_filters && st->verdict != VERDICT_NONE) {
@@ -131,43 +141,56 @@ static __always_inline int on_write_file(struct file *file, __u32 via)
 		if (path_from_open(st))
 			/* the first modify of a file this open created has
 			 * nothing to be merged into: no merge map work */
-			return emit_from_open(&v, FT_MODIFY, via, st->open_id, !st->created);
+			return emit_from_open(&v, FT_MODIFY, flags, st->open_id, !st->created);
 	} else {
 		/* opened before tracing or outside the tree (a shell redirection) */
 		if (!S_ISREG(v.i_mode))
 			return 0;
-		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1 };
+		struct ft_file_state fresh = { .inode = (__u64)v.inode, .written = 1, .mapped = mapping };
 		if (bpf_map_update_elem(&files, &key, &fresh, BPF_ANY) != 0)
 			COUNT(file_state_full);
 	}
-	return emit_file_event(&v, FT_MODIFY, via, 0, how);
+	return emit_file_event(&v, FT_MODIFY, flags, 0, how);
 }
 
-static __always_inline int on_write_fd(__s64 fd)
+static __always_inline int on_write_fd(__s64 fd, bool mapping)
 {
 	if (!current_traced())
 		return 0;
 	struct file *file = current_fd_file(fd);
-	return file ? on_write_file(file, 0) : 0;
+	return file ? on_write_file(file, 0, mapping) : 0;
 }
+
+/* How close_file is called. */
+#define CLOSE_CHAIN    1u  /* from a handler that runs the user filter chain */
+#define CLOSE_RELEASED 2u  /* a pending file whose last reference is gone, or goes now */
+#define CLOSE_ANY_REFS 4u  /* io_uring: the close is done, whatever holds the file
+			    * (its in-flight requests do, or the fixed file table) */
 
 /* A close that drops the last reference the tree holds: report it with
  * the written flag and the final size and mtime. The close of an unchanged
  * file shares its open's fate: merged or filtered with it, or sent without
- * a path for the reader to take from the open. */
-#define CLOSE_CHAIN    1u  /* called from a handler that runs the filter chain */
-#define CLOSE_ANY_REFS 2u  /* io_uring: the close is done, whatever holds the file
-			    * (its in-flight requests do, or the fixed file table) */
-
-__noinline int close_file(__u64 file_addr, __u32 flags, __u32 close_how)
+ * a path for the reader to take from the open. A close() that leaves a
+ * shared writable mapping of the file holding it puts the file on the
+ * process's pending list: its close comes when the mapping goes. */
+__noinline int close_file(__u64 file_addr, __u32 flags, __u32 mode)
 {
 	struct file *file = (struct file *)file_addr;
 	__u64 key = (__u64)file;
 
 	/* the state first: most closes end here, before the file is read */
 	struct ft_file_state *st = file_state(file);
-	if (!st || (!(close_how & CLOSE_ANY_REFS) && file_refs(file) > 1))
+	if (!st)
 		return 0;
+	/* a released file's caller (pending_release) has looked already */
+	if (!(mode & (CLOSE_RELEASED | CLOSE_ANY_REFS)) && file_refs(file) > 1) {
+		/* a mapping may hold it: looked at again at munmap, exec, exit
+		 * (at exit too: since 6.16 the address space goes after the
+		 * tracepoint) */
+		if (st->mapped)
+			pending_add(bpf_get_current_pid_tgid() >> 32, key);
+		return 0;
+	}
 	struct ft_file_state state = *st;
 	bpf_map_delete_elem(&files, &key);
 	/* A file that went through the user filters keeps its verdict: the
@@ -177,7 +200,7 @@ __noinline int close_file(__u64 file_addr, __u32 flags, __u32 close_how)
 		count_user_drop(state.dropped_by);
 		return 0;
 	}
-	__u32 how = (close_how & CLOSE_CHAIN) && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
+	__u32 how = (mode & CLOSE_CHAIN) && state.verdict == VERDICT_NONE ? EMIT_CHAIN : 0;
 	if (!state.written && state.open_report == OPEN_DROPPED) {
 		COUNT(merged);
 		return 0;
@@ -191,6 +214,8 @@ __noinline int close_file(__u64 file_addr, __u32 flags, __u32 close_how)
 	__u64 open_id = state.open_report == OPEN_SENT ? state.open_id : 0;
 	if (state.written)
 		flags |= FT_F_WRITTEN;
+	if (state.memfd)
+		flags |= FT_F_MEMFD;
 	if (state.open_report == OPEN_UNREPORTED)
 		return emit_file_event(v, FT_CLOSE, flags, 0, EMIT_MERGE | how);
 	if (!path_from_open(&state))  /* written, and renamed or unlinked since */
@@ -291,10 +316,12 @@ static __always_inline __u64 open_id_next(void)
 	return (s->open_seq << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
-/* The open of file by open call nr (whose flags are read from its
- * registers when they matter), or by io_uring (nr < 0: the flags are
- * how_flags, via FT_F_IO_URING). */
-static __always_inline int report_open(struct file *file, __s32 nr, __u64 how_flags, __u32 via)
+/* A file the tree got hold of: by an open of the family nr; by io_uring
+ * (nr < 0: the open flags are how_flags, extra FT_F_IO_URING); or (nr 0)
+ * by memfd_create or over a Unix socket, as extra (FT_F_MEMFD,
+ * FT_F_SCM_RIGHTS) says. A received file the tree knows already (sent by
+ * a process of the tree) keeps its state: only the open is reported. */
+static __always_inline int open_file(struct file *file, __s32 nr, __u64 how_flags, __u32 extra)
 {
 	struct ft_file_view v;
 	if (!file || read_file_view(&v, file) != 0)
@@ -310,26 +337,38 @@ static __always_inline int report_open(struct file *file, __s32 nr, __u64 how_fl
 			return 0;
 	}
 
-	__u32 flags = via;
+	__u32 flags = 0;
 	if (fmode & FMODE_READ)
 		flags |= FT_F_READ;
 	if (fmode & FMODE_WRITE)
 		flags |= FT_F_WRITE;
-	if (fmode & FMODE_CREATED)
+	/* a received file was created (or truncated) by its first open */
+	if ((fmode & FMODE_CREATED) && !(extra & FT_F_SCM_RIGHTS))
 		flags |= FT_F_CREATED;
 	/* the flags are read only where O_TRUNC can matter */
-	if (regular && (fmode & FMODE_WRITE) && ((nr < 0 ? how_flags : open_flags(nr)) & O_TRUNC))
+	if (nr && regular && (fmode & FMODE_WRITE) && ((nr < 0 ? how_flags : open_flags(nr)) & O_TRUNC))
 		flags |= FT_F_TRUNCATED;
+	flags |= extra;
+	if (extra & FT_F_MEMFD)
+		flags |= FT_F_CREATED;
+	/* memfd_create and recvmsg have no twin that runs the user filters:
+	 * their opens go out unfiltered */
+	__u32 how = nr ? EMIT_MERGE | EMIT_CHAIN : EMIT_MERGE;
+	if ((extra & FT_F_SCM_RIGHTS) && file_state(file)) {
+		emit_file_event(&v, FT_OPEN, flags, 0, how);
+		return 0;
+	}
 
 	struct ft_file_state fresh = {
 		.inode = (__u64)v.inode,
 		.open_id = open_id_next(),
 		.open_generation = merge_generation,
 		.open_report = OPEN_UNREPORTED,
-		.created = !!(fmode & FMODE_CREATED),
+		.created = !!(flags & FT_F_CREATED),
+		.memfd = !!(extra & FT_F_MEMFD),
 	};
 	if (kind_enabled(FT_OPEN)) {
-		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, EMIT_MERGE | EMIT_CHAIN);
+		int sent = emit_file_event(&v, FT_OPEN, flags, fresh.open_id, how);
 		/* a lost open stays unreported: its close resolves its own path */
 		fresh.open_report = sent > 0 ? OPEN_SENT : sent == 0 ? OPEN_DROPPED : OPEN_UNREPORTED;
 	}
@@ -359,7 +398,7 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 	}
 	if (!current_traced())
 		return 0;
-	return report_open(current_fd_file(ret), nr, 0, 0);
+	return open_file(current_fd_file(ret), nr, 0, 0);
 }
 
 /* One program serves every exit of the open family (and below, of the
@@ -387,6 +426,7 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
 	__s32 nr = syscall_nr(ctx->id);
 	__u64 mmap_flags;
+	bool mapping = false;
 	switch (nr) {
 	case NR_COPY_FILE_RANGE:
 	case NR_SPLICE:  /* the file written is the third argument */
@@ -403,9 +443,10 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 		if (mmap_flags != MAP_SHARED && mmap_flags != MAP_SHARED_VALIDATE)
 			return;
 		fd = (__s64)REG(regs, r8);
+		mapping = true;
 		break;
 	}
-	on_write_fd(fd);
+	on_write_fd(fd, mapping);
 }
 FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_family, struct trace_event_raw_sys_enter,
 	   on_write_family(ctx))
@@ -457,13 +498,22 @@ static __always_inline long close_one_fd(__u32 index, void *ctx)
 		scan->bits = 0;
 		if (bpf_probe_read_kernel(&scan->bits, sizeof(scan->bits), &scan->open_fds[fd / 64]) != 0)
 			return 1;
+		if (scan->close_on_exec) {
+			unsigned long cloexec = 0;
+			bpf_probe_read_kernel(&cloexec, sizeof(cloexec), &scan->close_on_exec[fd / 64]);
+			scan->bits &= cloexec;
+		}
 	}
 	if (!((scan->bits >> (fd % 64)) & 1))
 		return 0;
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &scan->fdarray[fd]);
-	if (file)
+	if (!file)
+		return 0;
+	if (!scan->close_on_exec)
 		close_file((__u64)file, scan->flags, 0);
+	else if (file_state(file))  /* an exec is about to close it */
+		pending_add(bpf_get_current_pid_tgid() >> 32, (__u64)file);
 	return 0;
 }
 
@@ -485,7 +535,8 @@ static long close_one_fd_step(__u32 index, void *ctx)
 #endif
 
 /* fds past FT_FD_SCAN_MAX are not looked at, and a table that reaches past
- * it is counted (fd_scan_cut) */
+ * it is counted (fd_scan_cut). With FT_F_AT_EXEC the fds are not closed:
+ * those marked close-on-exec that the tree tracks go on the pending list. */
 static __always_inline void close_fd_range(struct task_struct *task, __u64 first, __u64 last, __u32 flags)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -502,6 +553,7 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 	struct ft_fd_scan scan = {
 		.fdarray = BPF_CORE_READ(fdt, fd),
 		.open_fds = BPF_CORE_READ(fdt, open_fds),
+		.close_on_exec = (flags & FT_F_AT_EXEC) ? BPF_CORE_READ(fdt, close_on_exec) : NULL,
 		.first = first,
 		.last = last,
 		.flags = flags,

@@ -317,14 +317,17 @@ FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace
 SEC("tracepoint/syscalls/sys_exit_chroot")
 int exit_chroot(struct trace_event_raw_sys_exit *ctx)
 {
-	if (ctx->ret != 0 || !current_traced() || !kind_enabled(FT_CHROOT))
+	if (ctx->ret != 0 || !current_traced())
+		return 0;
+	namespace_changed();  /* the task's paths of known dentries changed */
+	if (!kind_enabled(FT_CHROOT))
 		return 0;
 	struct task_struct *task = current_task();
 	struct ft_scratch *s = record_begin(FT_CHROOT);
 	if (!s)
 		return 0;
 	append_path_walk(s, BPF_CORE_READ(task, fs, root.dentry), BPF_CORE_READ(task, fs, root.mnt),
-			 0, true);
+			 0, WALK_NS_ROOT);
 	record_submit(s, false);
 	return 0;
 }

@@ -61,8 +61,20 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 	if (read_dentry_head(&head, dentry) != 0)
 		goto done;
 	struct dentry *parent = head.parent;
-	if (parent == dentry)  /* a detached tree's root */
-		goto done;
+	/* A dentry that is its own parent is a file system's root (a detached
+	 * tree's), or the only dentry of a pseudo file (memfd, pipe, socket):
+	 * that one's name is its path, "/memfd:NAME" as d_path says. */
+	bool last = parent == dentry;
+	if (last) {
+		/* read into the scratch: the walk's stack is the deepest frame of
+		 * the verifier's 512-byte budget */
+		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
+				      (void *)dentry + bpf_core_field_offset(struct dentry, d_sb));
+		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
+				      (void *)s->walk_sb + bpf_core_field_offset(struct super_block, s_root));
+		if (s->walk_sb == (__u64)dentry)
+			goto done;
+	}
 
 	struct { __u32 len; const unsigned char *name; } name = { head.len, head.name };
 	__u32 len = name.len;
@@ -77,6 +89,8 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 	s->pathbuf[pos & FT_PATH_MASK] = '/';
 	w->pos = pos;
 	w->dentry = parent;
+	if (last)
+		goto done;
 	return 0;
 done:
 	w->done = 1;
@@ -103,11 +117,21 @@ static long prepend_name_step(__u32 index, void *ctx)
 }
 #endif
 
-/* Appends the canonical path of (dentry, vfsmnt) as the next slot: as the
- * task sees it, or, with to_namespace_root, up to the mount namespace's
- * root (for a chroot's new root, which the task itself sees as "/"). */
+/* Where a path walk stops. */
+enum ft_walk_until {
+	WALK_TASK_ROOT = 0,  /* the task's root: the path as the task sees it */
+	WALK_NS_ROOT,        /* its mount namespace's root (a chroot's new root) */
+	WALK_FS_ROOT,        /* the root of the file system, crossing no mount: the
+	                      * path a file has on its device, whatever mounted it */
+};
+
+/* A mount_root that no dentry is: the walk never crosses a mount. */
+#define FT_NO_MOUNT_CROSSING ((struct dentry *)1)
+
+/* Appends the canonical path of (dentry, vfsmnt) as the next slot, up to
+ * the root `until` names. */
 static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dentry,
-				       struct vfsmount *vfsmnt, __u32 slot, bool to_namespace_root)
+				       struct vfsmount *vfsmnt, __u32 slot, __u32 until)
 {
 	struct task_struct *task = current_task();
 	struct fs_struct *fs = FT_LOAD(task, fs);
@@ -118,12 +142,12 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 	struct ft_path_walk w = {
 		.dentry = dentry,
 		.vfsmnt = vfsmnt,
-		.root_dentry = to_namespace_root ? NULL : FT_LOAD(fs, root.dentry),
-		.root_mnt = to_namespace_root ? NULL : FT_LOAD(fs, root.mnt),
+		.root_dentry = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.dentry),
+		.root_mnt = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.mnt),
 		.pos = FT_PATH_MAX,
 	};
 
-	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	w.mnt_root = until == WALK_FS_ROOT ? FT_NO_MOUNT_CROSSING : BPF_CORE_READ(vfsmnt, mnt_root);
 #ifdef FT_COMPAT_510
 	s->walk = w;
 	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
@@ -160,7 +184,25 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 static __always_inline int append_path(struct ft_scratch *s, struct dentry *dentry,
 				       struct vfsmount *vfsmnt, __u32 slot)
 {
-	return append_path_walk(s, dentry, vfsmnt, slot, false);
+	return append_path_walk(s, dentry, vfsmnt, slot, WALK_TASK_ROOT);
+}
+
+/* A mount of another mount namespace than the tracer's (made by the tree
+ * in a namespace of its own, or a detached tree): its paths do not name
+ * the file in the tracer's namespace. The answer for the last mount asked
+ * about is kept per CPU, while the tree changes no mount (merge_generation). */
+static __always_inline bool mount_foreign(struct ft_scratch *s, struct vfsmount *vfsmnt)
+{
+	if (!cfg_mnt_ns)
+		return false;
+	__u64 generation = merge_generation;
+	if (s->ns_mnt == (__u64)vfsmnt && s->ns_generation == generation)
+		return s->ns_foreign;
+	__u32 inum = BPF_CORE_READ(real_mount(vfsmnt), mnt_ns, ns.inum);
+	s->ns_mnt = (__u64)vfsmnt;
+	s->ns_generation = generation;
+	s->ns_foreign = inum != cfg_mnt_ns;
+	return s->ns_foreign;
 }
 
 static __always_inline int append_file_path(struct ft_scratch *s, struct file *file, __u32 slot)

@@ -426,7 +426,7 @@ static __noinline void uring_open_done(struct io_kiocb___ft *req, __s32 res)
 		uring_undecoded();
 		return;
 	}
-	report_open(file, -1, BPF_CORE_READ(o, how.flags), FT_F_IO_URING);
+	open_file(file, -1, BPF_CORE_READ(o, how.flags), FT_F_IO_URING);
 }
 
 static __noinline void uring_close_done(struct io_kiocb___ft *req, __s32 res)
@@ -454,7 +454,7 @@ static __noinline void uring_write_done(struct io_kiocb___ft *req)
 {
 	struct file *file = BPF_CORE_READ(req, file);
 	if (file)
-		on_write_file(file, FT_F_IO_URING);
+		on_write_file(file, FT_F_IO_URING, false);
 }
 
 /* The result of a name operation sent at submission. */

@@ -15,6 +15,7 @@ void FsatraceWriter::Line(char op, std::string_view path, std::string_view secon
 }
 
 Status FsatraceWriter::Write(const Event& ev) {
+  if (ev.memfd) return Ok{};  // a memfd is in no directory: neither input nor output
   switch (ev.type) {
     case EventType::kExec: Line('r', ev.path); break;
     case EventType::kOpen:
@@ -52,6 +53,7 @@ Status FsatraceWriter::Write(const Event& ev) {
     case EventType::kExit:
     case EventType::kMkdir:
     case EventType::kChroot:
+    case EventType::kMount:
     case EventType::kUntraced:
     case EventType::kLost: break;
   }

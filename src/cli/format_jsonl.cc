@@ -50,6 +50,22 @@ void AppendInode(fmt::memory_buffer& b, const Event& ev) {
   AppendValue(b, "ino", ev.ino);
 }
 
+const char* CloseAtName(CloseAt at) {
+  switch (at) {
+    case CloseAt::kExit: return "exit";
+    case CloseAt::kExec: return "exec";
+    case CloseAt::kMunmap: return "munmap";
+    case CloseAt::kClose: return "close";
+  }
+  return "close";
+}
+
+// Optional fields of open, modify and close, present only when set.
+void AppendFileFlags(fmt::memory_buffer& b, const Event& ev) {
+  if (ev.memfd) AppendValue(b, "memfd", true);
+  if (!ev.fs_path.empty()) AppendString(b, "fs_path", ev.fs_path);
+}
+
 void AppendFields(fmt::memory_buffer& b, const Event& ev) {
   switch (ev.type) {
     case EventType::kExec:
@@ -66,12 +82,20 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
       AppendValue(b, "created", ev.created);
       AppendValue(b, "truncated", ev.truncated);
       AppendInode(b, ev);
+      AppendFileFlags(b, ev);
       break;
     case EventType::kClose:
       AppendString(b, "path", ev.path);
       AppendValue(b, "written", ev.written);
       AppendValue(b, "size", ev.size);
       AppendValue(b, "mtime", ev.mtime_ns);
+      if (ev.close_at != CloseAt::kClose) AppendString(b, "at", CloseAtName(ev.close_at));
+      AppendFileFlags(b, ev);
+      break;
+    case EventType::kMount:
+      AppendString(b, "what", ev.mount_what);
+      if (!ev.path.empty()) AppendString(b, "path", ev.path);
+      if (!ev.from.empty()) AppendString(b, "source", ev.from);
       break;
     case EventType::kRename:
       AppendString(b, "from", ev.from);
@@ -84,6 +108,9 @@ void AppendFields(fmt::memory_buffer& b, const Event& ev) {
       AppendString(b, "target", ev.target);
       break;
     case EventType::kModify:
+      AppendString(b, "path", ev.path);
+      AppendFileFlags(b, ev);
+      break;
     case EventType::kUnlink:
     case EventType::kRmdir:
     case EventType::kChroot:

@@ -82,10 +82,25 @@ void TextWriter::AppendDetails(const Event& ev) {
       if (ev.truncated) put("t");
       while (b.size() < start + 4) b.push_back(' ');
       AppendCEscaped(b, ev.path);
+      if (ev.via == Via::kScmRights) put(" (received)");
+      if (ev.memfd) put(" (memfd)");
     } break;
     case EventType::kClose:
       AppendCEscaped(b, ev.path);
       if (ev.written) fmt::format_to(fmt::appender(b), " (written, {} bytes)", ev.size);
+      if (ev.close_at == CloseAt::kExec) put(" (at exec)");
+      if (ev.close_at == CloseAt::kMunmap) put(" (at munmap)");
+      break;
+    case EventType::kMount:
+      put(ev.mount_what);
+      if (!ev.from.empty()) {
+        put(" ");
+        AppendCEscaped(b, ev.from);
+      }
+      if (!ev.path.empty()) {
+        put(" on ");
+        AppendCEscaped(b, ev.path);
+      }
       break;
     case EventType::kRename:
       AppendCEscaped(b, ev.from);

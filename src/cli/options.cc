@@ -55,7 +55,7 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
   cmd->add_option("-e,--events", events,
                   "Report only these event kinds (comma-separated): exec, fork, exit, open, "
                   "modify, close, rename, unlink, rmdir, mkdir, link, symlink, truncate, "
-                  "untraced, chroot, attrib, mknod, the lookups stat, readdir, missing, or all "
+                  "untraced, chroot, mount, attrib, mknod, the lookups stat, readdir, missing, or all "
                   "(every kind but the lookups: the default)")
       ->type_name("LIST");
   cmd->add_flag("--probes", o.probes,

@@ -248,6 +248,13 @@ int RunTraceSession(const Options& o) {
                  "calls had fd tables past the scan limit (1024 fds on the compat path, 65536 "
                  "otherwise; see docs/design.md): closes of descriptors past it are not reported\n",
                  counters.fd_scan_cut);
+    if (counters.pending_full > 0 || counters.scm_cut > 0)
+      fmt::print(stderr,
+                 "fantrace: warning: the trace may be incomplete: {} files closed while mapped or "
+                 "close-on-exec did not fit their process's list (their close may be missing), "
+                 "and {} fds received over Unix sockets were past the bound (not reported as "
+                 "opens); see docs/design.md\n",
+                 counters.pending_full, counters.scm_cut);
   }
   fflush(stdout);
   fflush(stderr);

@@ -96,7 +96,10 @@ std::string CountersToJson(const TraceCounters& c) {
                       {"filtered_comm", c.filtered_comm},
                       {"filtered_unwritten", c.filtered_unwritten},
                       {"fd_scan_cut", c.fd_scan_cut},
-                      {"uring_undecoded", c.uring_undecoded}};
+                      {"uring_undecoded", c.uring_undecoded},
+
+                      {"pending_full", c.pending_full},
+                      {"scm_cut", c.scm_cut}};
   return j.dump();
 }
 
@@ -118,6 +121,8 @@ Result<TraceCounters> CountersFromJson(std::string_view text) {
   c.filtered_unwritten = get("filtered_unwritten");
   c.fd_scan_cut = get("fd_scan_cut");
   c.uring_undecoded = get("uring_undecoded");
+  c.pending_full = get("pending_full");
+  c.scm_cut = get("scm_cut");
   return c;
 }
 

@@ -49,6 +49,19 @@ std::vector<std::string> SplitArgv(std::string_view bytes) {
   }
 }
 
+const char* MountWhat(int64_t what) {
+  switch (what) {
+    case FT_MOUNT_MOUNT: return "mount";
+    case FT_MOUNT_UMOUNT: return "umount";
+    case FT_MOUNT_MOVE: return "move";
+    case FT_MOUNT_PIVOT_ROOT: return "pivot_root";
+    case FT_MOUNT_UNSHARE: return "unshare";
+    case FT_MOUNT_SETNS: return "setns";
+    case FT_MOUNT_CLONE: return "clone";
+  }
+  return "unknown";
+}
+
 void DecodeInode(const ft_record& r, Event& ev) {
   ev.dev = UserDev(r.dev);
   ev.ino = r.ino;
@@ -65,6 +78,12 @@ void DecodeInode(const ft_record& r, Event& ev) {
   } else if (r.flags & FT_F_READ) {
     ev.access = Access::kRead;
   }
+  ev.memfd = r.flags & FT_F_MEMFD;
+  if (r.flags & FT_F_SCM_RIGHTS) ev.via = Via::kScmRights;
+  ev.close_at = (r.flags & FT_F_AT_EXIT)    ? CloseAt::kExit
+                : (r.flags & FT_F_AT_EXEC)  ? CloseAt::kExec
+                : (r.flags & FT_F_UNMAPPED) ? CloseAt::kMunmap
+                                            : CloseAt::kClose;
   ev.created = r.flags & FT_F_CREATED;
   ev.truncated = r.flags & FT_F_TRUNCATED;
   ev.written = r.flags & FT_F_WRITTEN;
@@ -119,6 +138,11 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
                 : r.type == FT_MODIFY ? EventType::kModify
                                       : EventType::kClose;
       ev.path.assign(s[0]);
+      // Most files of a tree's own namespace are on the mounts it copied
+      // from the tracer's, where both paths are the same: kept only when
+      // they differ (for a path the reader takes from the open, s[0] is
+      // empty and the open's fs_path decides).
+      if ((r.flags & FT_F_FOREIGN_NS) && s[1] != s[0]) ev.fs_path.assign(s[1]);
       DecodeInode(r, ev);
       if (r.type != FT_MODIFY || (r.flags & FT_F_PATH_FROM_OPEN)) ev.open_id = static_cast<uint64_t>(r.aux);
       return true;
@@ -180,6 +204,15 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
       ev.path = JoinAndNormalize(s[0], s[1]);
       ev.kind = NodeKind(FT_SUBKIND(r.flags) << 12);
       ev.regular = ev.kind == "regular";
+      return true;
+    case FT_MOUNT:
+      ev.type = EventType::kMount;
+      ev.mount_what = MountWhat(r.aux);
+      if (r.slot_len[1] > 0) ev.path = JoinAndNormalize(s[0], s[1]);
+      if (r.flags & FT_F_SOURCE_PATH)
+        ev.from = JoinAndNormalize(s[2], s[3]);
+      else
+        ev.from.assign(s[3]);
       return true;
     case FT_UNTRACED:
       ev.type = EventType::kUntraced;

@@ -24,6 +24,7 @@ const char* EventTypeName(EventType type) {
     case EventType::kMissing: return "missing";
     case EventType::kAttrib: return "attrib";
     case EventType::kMknod: return "mknod";
+    case EventType::kMount: return "mount";
     case EventType::kLost: return "lost";
   }
   return "unknown";
@@ -33,6 +34,7 @@ const char* ViaName(Via via) {
   switch (via) {
     case Via::kSyscall: return "syscall";
     case Via::kIoUring: return "io_uring";
+    case Via::kScmRights: return "scm_rights";
   }
   return "syscall";
 }

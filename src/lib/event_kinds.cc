@@ -22,6 +22,7 @@ constexpr Kind kKinds[] = {
     {"truncate", FT_TRUNCATE}, {"untraced", FT_UNTRACED}, {"chroot", FT_CHROOT},
     {"stat", FT_STAT},     {"readdir", FT_READDIR}, {"missing", FT_MISSING},
     {"attrib", FT_ATTRIB}, {"mknod", FT_MKNOD},
+    {"mount", FT_MOUNT},
 };
 
 static_assert(kLookupEventMask == ((1u << FT_STAT) | (1u << FT_READDIR) | (1u << FT_MISSING)),

@@ -46,17 +46,22 @@ Status RecordReader::Resolve(const UringDone& done, const EventSink& sink) {
 void RecordReader::PairWithOpen(Event& event) {
   if (event.open_id == 0) return;
   if (event.type == EventType::kOpen) {
-    open_paths_.emplace(event.open_id, event.path);
+    open_paths_.emplace(event.open_id, OpenPaths{event.path, event.fs_path});
   } else if (event.type == EventType::kModify) {
     auto it = open_paths_.find(event.open_id);
-    if (it != open_paths_.end())
-      event.path = it->second;
-    else
+    if (it != open_paths_.end()) {
+      event.path = it->second.path;
+      event.fs_path = it->second.fs_path;
+    } else {
       event.path_truncated = true;  // its open was lost
+    }
   } else if (event.type == EventType::kClose) {
     auto it = open_paths_.find(event.open_id);
     if (it != open_paths_.end()) {
-      if (event.path.empty()) event.path = std::move(it->second);
+      if (event.path.empty()) {
+        event.path = std::move(it->second.path);
+        event.fs_path = std::move(it->second.fs_path);
+      }
       open_paths_.erase(it);
     } else if (event.path.empty()) {
       event.path_truncated = true;  // its open was lost

@@ -37,7 +37,13 @@ class RecordReader {
 
   TimeBase time_base_;
   PathFilter path_filter_;
-  std::unordered_map<uint64_t, std::string> open_paths_;
+  // The path of each open file, and its path from its file system's root
+  // when on a mount of another namespace (Event::fs_path).
+  struct OpenPaths {
+    std::string path;
+    std::string fs_path;
+  };
+  std::unordered_map<uint64_t, OpenPaths> open_paths_;
   // io_uring name events waiting for their result, by request.
   std::unordered_map<uint64_t, Event> held_;
   uint64_t undecodable_ = 0;

@@ -1,5 +1,7 @@
 #include "lib/summary.h"
 
+#include "lib/mount_table.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -75,8 +77,47 @@ bool RealFileSystem::IsRegularFile(const std::string& path) const {
   return lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+std::optional<std::string> RealFileSystem::FindFile(const std::string& path, uint64_t dev, uint64_t ino,
+                                                    const std::string& fs_path) const {
+  auto is_it = [&](const std::string& p) {
+    struct stat st;
+    return lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == dev && st.st_ino == ino;
+  };
+  if (is_it(path)) return path;
+  for (const std::string& candidate : PathsOnMounts(ReadOwnMounts(), dev, fs_path))
+    if (is_it(candidate)) return candidate;
+  return std::nullopt;
+}
+
 void SummaryBuilder::NoteInode(const Event& ev) {
   if (ev.ino != 0) inode_of_[ev.path] = Inode{ev.dev, ev.ino};
+  if (!ev.fs_path.empty()) fs_path_of_[ev.path] = ev.fs_path;
+}
+
+// A rename inside a mount of the tree's own namespace: each moved name's
+// fs_path follows, through the mount its old name and fs_path show.
+void SummaryBuilder::MoveFsPaths(const std::string& from, const std::string& to, bool exchange) {
+  if (fs_path_of_.empty()) return;
+  auto take = [this](const std::string& dir) {
+    std::vector<std::pair<std::string, std::string>> taken;
+    const std::string prefix = dir + "/";
+    for (auto it = fs_path_of_.lower_bound(dir);
+         it != fs_path_of_.end() && (it->first == dir || it->first.starts_with(prefix));) {
+      taken.emplace_back(it->first, it->second);
+      it = fs_path_of_.erase(it);
+    }
+    return taken;
+  };
+  auto put = [this](const auto& taken, const std::string& old_dir, const std::string& new_dir) {
+    for (const auto& [path, fs_path] : taken) {
+      std::string new_path = new_dir + path.substr(old_dir.size());
+      std::string new_fs_path = RebaseFsPath(path, fs_path, new_path);
+      if (!new_fs_path.empty()) fs_path_of_[new_path] = std::move(new_fs_path);
+    }
+  };
+  auto moved = take(from), replaced = take(to);
+  put(moved, from, to);
+  if (exchange) put(replaced, to, from);
 }
 
 // True when the tree itself made what the open `ev` finds: the tree created,
@@ -110,6 +151,7 @@ void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
     written_inodes_.erase(replaced->second);
   inode_of_.erase(to);
   Created(to);
+  MoveFsPaths(from, to, false);
   MoveSubtree(written_, from, to);
   MoveSubtree(inode_of_, from, to);
   MoveSubtree(root_of_written_, from, to);
@@ -118,6 +160,7 @@ void SummaryBuilder::Rename(const std::string& from, const std::string& to) {
 // renameat2(RENAME_EXCHANGE): both names stay, their files trade places.
 void SummaryBuilder::Exchange(const std::string& a, const std::string& b) {
   const std::string parked(1, '\0');  // no path contains a NUL byte
+  MoveFsPaths(a, b, true);
   MoveSubtree(written_, a, parked);
   MoveSubtree(written_, b, a);
   MoveSubtree(written_, parked, b);
@@ -145,10 +188,13 @@ void SummaryBuilder::Remove(const std::string& path) {
     written_inodes_.erase(it->second);
   EraseSubtree(written_, path);
   EraseSubtree(inode_of_, path);
+  EraseSubtree(fs_path_of_, path);
 }
 
 void SummaryBuilder::Add(const Event& ev) {
   ++events_[static_cast<size_t>(ev.type)];
+  // A memfd is in no directory: never an input or an output.
+  if (ev.memfd) return;
   auto root = root_of_pid_.find(ev.pid);
   current_root_ = root == root_of_pid_.end() ? std::string() : root->second;
   switch (ev.type) {
@@ -212,6 +258,7 @@ void SummaryBuilder::Add(const Event& ev) {
       break;
     case EventType::kMkdir:
     case EventType::kSymlink: Created(ev.path); break;
+    case EventType::kMount: break;
     case EventType::kMknod:
       if (ev.regular)
         MarkWritten(ev.path);  // an empty regular file: an output like any other
@@ -246,9 +293,20 @@ Summary SummaryBuilder::Finish(const FileSystem& fs) const {
   }
   for (const std::string& path : written_) {
     auto root = root_of_written_.find(path);
+    auto fs_path = fs_path_of_.find(path);
+    auto inode = inode_of_.find(path);
+    if (root == root_of_written_.end() && fs_path != fs_path_of_.end() && inode != inode_of_.end()) {
+      // written through a mount of the tree's own namespace: listed under
+      // the name it has here, found by dev/ino
+      if (auto found = fs.FindFile(path, inode->second.dev, inode->second.ino, fs_path->second))
+        s.written.push_back(*found);
+      continue;
+    }
     if (fs.IsRegularFile(root == root_of_written_.end() ? path : root->second + path))
       s.written.push_back(path);
   }
+  std::sort(s.written.begin(), s.written.end());
+  s.written.erase(std::unique(s.written.begin(), s.written.end()), s.written.end());
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -80,12 +81,22 @@ class FileSystem {
   virtual ~FileSystem() = default;
   // True if `path` names a regular file now (not following a final symlink).
   virtual bool IsRegularFile(const std::string& path) const = 0;
+  // The path naming the regular file dev/ino here, for a file the tree
+  // wrote on a mount of its own namespace: `path` (the tree's name for it)
+  // if that names the very file, else its fs_path (from its file system's
+  // root) on a mount of device dev; nullopt when neither does.
+  virtual std::optional<std::string> FindFile(const std::string& path, uint64_t dev, uint64_t ino,
+                                              const std::string& fs_path) const {
+    return std::nullopt;
+  }
 };
 
 // lstat(2).
 class RealFileSystem final : public FileSystem {
  public:
   bool IsRegularFile(const std::string& path) const override;
+  std::optional<std::string> FindFile(const std::string& path, uint64_t dev, uint64_t ino,
+                                      const std::string& fs_path) const override;
 };
 
 class SummaryBuilder {
@@ -114,6 +125,8 @@ class SummaryBuilder {
   void Remove(const std::string& path);
   void ForgetInode(const std::string& path);
   void Created(const std::string& path) { missing_.erase(path); }
+  // Renames (or, with exchange, swaps) the fs paths under from and to.
+  void MoveFsPaths(const std::string& from, const std::string& to, bool exchange);
 
   bool lookups_ = false;
   std::unordered_set<std::string> probed_;
@@ -142,6 +155,10 @@ class SummaryBuilder {
   std::unordered_map<uint32_t, std::string> root_of_pid_;
   std::map<std::string, std::string> root_of_written_;
   std::string current_root_;  // of the event being added
+  // Written files on mounts of the tree's own mount namespaces: their path
+  // from their file system's root (Event::fs_path), following renames, so
+  // that Finish can find them in the tracer's namespace.
+  std::map<std::string, std::string> fs_path_of_;
 };
 
 }  // namespace fantrace

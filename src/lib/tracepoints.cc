@@ -21,7 +21,7 @@ struct Family {
 
 // A handler and its twin that runs the user filter chain (FT_HANDLER).
 #define PICK(name) [](fantrace_bpf* s, bool f) { return f ? s->progs.name##_f : s->progs.name; }
-// A handler without a twin (lookups do not go through user filters).
+// A handler without a twin : its records never go through the user filters (lookups, mounts, received fds).
 #define ONLY(name) [](fantrace_bpf* s, bool) { return s->progs.name; }
 
 const std::vector<Family>& Families() {
@@ -53,6 +53,11 @@ const std::vector<Family>& Families() {
        {"sys_exit_faccessat2"},
        true},
       {ONLY(enter_getdents_family), {"sys_enter_getdents"}, {}, true},
+      {ONLY(enter_exec_family), {"sys_enter_execveat"}},
+      {ONLY(exit_recv_family), {"sys_exit_recvmmsg"}},
+      {ONLY(exit_mount_family),
+       {"sys_exit_umount", "sys_exit_move_mount", "sys_exit_pivot_root", "sys_exit_unshare",
+        "sys_exit_setns"}},
   };
   return families;
 }

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -228,6 +229,10 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   // lookups are not among them yet (SetSessionOptions refuses them).
   impl->lookups = !options.per_session && (options.event_mask & kLookupEventMask) != 0;
   skel->rodata->cfg_lookups = impl->lookups;
+  // Files on mounts of other namespaces (a tree's own) carry their path
+  // from their file system's root, so the summary can find them here.
+  struct stat mnt_ns {};
+  if (stat("/proc/self/ns/mnt", &mnt_ns) == 0) skel->rodata->cfg_mnt_ns = mnt_ns.st_ino;
   SelectHandlers(skel, impl->with_filters, impl->lookups);
   if (options.exclude_fs.size() > FT_FS_MAGIC_MAX)
     return MakeError(fmt::format("at most {} file system types in --exclude-fs", FT_FS_MAGIC_MAX));
@@ -427,7 +432,7 @@ TraceCounters Tracer::Counters(uint32_t session) const {
                          load(c.untracked_procs),
                          load(c.filtered_path) + impl_->reader->name_events_filtered(),
                          load(c.filtered_fs), load(c.filtered_comm), load(c.filtered_unwritten), load(c.fd_scan_cut), {},
-                         load(c.uring_undecoded)};
+                         load(c.uring_undecoded), load(c.pending_full), load(c.scm_cut)};
   const std::vector<std::string>& names = impl_->filters.names();
   for (size_t i = 0; i < names.size() && i < FT_FILTER_MAX; ++i)
     counters.filtered_user.emplace_back(names[i], load(c.filtered_user[i]));

@@ -231,6 +231,68 @@ TEST(DecodeRecord, UntracedReason) {
   EXPECT_EQ(Decode(Record(hdr)).reason, "unknown");
 }
 
+TEST(DecodeRecord, MountEvents) {
+  ft_record bind = Header(FT_MOUNT, FT_F_SOURCE_PATH);
+  bind.aux = FT_MOUNT_MOUNT;
+  Event ev = Decode(Record(bind, {"/work", "mnt/../mnt", "/work", "src"}));
+  EXPECT_EQ(ev.type, EventType::kMount);
+  EXPECT_EQ(ev.mount_what, "mount");
+  EXPECT_EQ(ev.path, "/work/mnt");
+  EXPECT_EQ(ev.from, "/work/src");
+
+  // a device string is not a path: as given, not joined to the cwd
+  ft_record tmpfs = Header(FT_MOUNT);
+  tmpfs.aux = FT_MOUNT_MOUNT;
+  Event fs = Decode(Record(tmpfs, {"", "/run/x", "", "none"}));
+  EXPECT_EQ(fs.path, "/run/x");
+  EXPECT_EQ(fs.from, "none");
+
+  const std::pair<int, const char*> whats[] = {{FT_MOUNT_UMOUNT, "umount"}, {FT_MOUNT_MOVE, "move"},
+                                               {FT_MOUNT_PIVOT_ROOT, "pivot_root"},
+                                               {FT_MOUNT_UNSHARE, "unshare"}, {FT_MOUNT_SETNS, "setns"},
+                                               {FT_MOUNT_CLONE, "clone"}, {99, "unknown"}};
+  for (auto [what, name] : whats) {
+    ft_record hdr = Header(FT_MOUNT);
+    hdr.aux = what;
+    Event other = Decode(Record(hdr));
+    EXPECT_EQ(other.mount_what, name);
+    EXPECT_TRUE(other.path.empty());
+    EXPECT_TRUE(other.from.empty());
+  }
+}
+
+TEST(DecodeRecord, HowAFileWasGotAndLetGo) {
+  Event received = Decode(Record(Header(FT_OPEN, FT_F_READ | FT_F_SCM_RIGHTS), {"/in"}));
+  EXPECT_EQ(received.via, Via::kScmRights);
+  EXPECT_FALSE(received.memfd);
+  Event opened = Decode(Record(Header(FT_OPEN, FT_F_READ), {"/in"}));
+  EXPECT_EQ(opened.via, Via::kSyscall);
+
+  Event memfd = Decode(Record(Header(FT_MODIFY, FT_F_MEMFD), {"/memfd:x"}));
+  EXPECT_TRUE(memfd.memfd);
+
+  const std::pair<uint32_t, CloseAt> closes[] = {{0, CloseAt::kClose},
+                                                 {FT_F_AT_EXIT, CloseAt::kExit},
+                                                 {FT_F_AT_EXEC, CloseAt::kExec},
+                                                 {FT_F_UNMAPPED, CloseAt::kMunmap}};
+  for (auto [flag, at] : closes) {
+    Event close = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN | flag), {"/out"}));
+    EXPECT_EQ(close.close_at, at) << flag;
+    EXPECT_TRUE(close.written);
+  }
+}
+
+TEST(DecodeRecord, FileOnAMountOfAnotherNamespaceCarriesItsFsPath) {
+  Event ev = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN | FT_F_FOREIGN_NS), {"/w/mnt/f", "/w/src/f"}));
+  EXPECT_EQ(ev.path, "/w/mnt/f");
+  EXPECT_EQ(ev.fs_path, "/w/src/f");
+  Event plain = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN), {"/w/mnt/f"}));
+  EXPECT_TRUE(plain.fs_path.empty());
+  // a mount copied from the tracer's namespace: nothing to add
+  Event same = Decode(Record(Header(FT_CLOSE, FT_F_WRITTEN | FT_F_FOREIGN_NS), {"/w/f", "/w/f"}));
+  EXPECT_TRUE(same.fs_path.empty());
+}
+
 TEST(DecodeRecord, SlotTruncationFlagsThePath) {
   Event ev = Decode(Record(Header(FT_RENAME, FT_F_SLOT_TRUNC(3)), {"/a", "b", "/c", "d"}));
   EXPECT_TRUE(ev.path_truncated);
