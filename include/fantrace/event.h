@@ -65,7 +65,7 @@ struct Event {
   std::string from;
   std::string target;
   bool exchange = false;        // rename: RENAME_EXCHANGE swapped path and from
-  Via via = Via::kSyscall;
+  Via via = Via::kSyscall;      // any file or name event: how the tree did it
   bool path_truncated = false;  // some path of this event hit a bound
 
   // exec
@@ -84,7 +84,6 @@ struct Event {
   uint64_t size = 0;          // close
   int64_t mtime_ns = 0;       // close, nanoseconds since the Unix epoch
 
-  Via via = Via::kSyscall;    // open
   bool memfd = false;         // open/modify/close: a memfd_create file, never an output
   CloseAt close_at = CloseAt::kClose;  // close
   // open/modify/close of a file on a mount of another mount namespace than

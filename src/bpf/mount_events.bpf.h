@@ -50,12 +50,12 @@ static __always_inline void emit_mount(__u32 what, __u32 flags, __s64 tdfd, cons
 	s->rec.aux = what;
 	s->rec.flags = flags;
 	if (target) {
-		append_base(s, tdfd, target, 0);
+		append_base(s, tdfd, target, 0, true);
 		append_user_str(s, target, 1);
 	}
 	if (source) {
 		if (flags & FT_F_SOURCE_PATH)
-			append_base(s, sdfd, source, 2);
+			append_base(s, sdfd, source, 2, true);
 		append_user_str(s, source, 3);
 	}
 	record_submit(s, false);
