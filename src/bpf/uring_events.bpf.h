@@ -356,8 +356,11 @@ static __always_inline void uring_submit(struct io_kiocb___ft *req)
 		return;
 	/* The user filters are tracepoint programs, which these typed
 	 * programs cannot tail-call: say what is missing instead. */
+	/* Before 5.19 the request did not carry its result (req->cqe), and
+	 * Debian's 5.10 gives its completions no request to read: opens,
+	 * writes and closes cannot be followed there. */
 	if (cfg_user_filters || op > URING_OP_KNOWN_LAST || op == URING_OP_FSETXATTR ||
-	    op == URING_OP_SETXATTR) {
+	    op == URING_OP_SETXATTR || !bpf_core_field_exists(req->cqe)) {
 		uring_undecoded();
 		return;
 	}
@@ -488,23 +491,18 @@ static __always_inline void uring_complete(struct io_kiocb___ft *req, __s32 res)
 }
 
 /* (ctx, req, user_data, res, cflags[, extra1, extra2]) on 5.10 to 6.12,
- * (ctx, req, cqe) on 6.18: the request is always the second argument. It
- * carries its result itself since 5.19 (req->cqe); before, only the fourth
- * argument has it. A NULL request is an extra completion of a multishot
- * request. */
+ * (ctx, req, cqe) on 6.18: the request is always the second argument, and
+ * carries its result itself since 5.19 (req->cqe; earlier kernels are
+ * counted at submission instead). A NULL request is an extra completion
+ * of a multishot request. */
 SEC("tp_btf/io_uring_complete")
 int uring_complete_req(__u64 *ctx)
 {
 	struct io_kiocb___ft *req = (void *)ctx[1];
-	__s32 res;
 
-	if (!req)
+	if (!req || !bpf_core_field_exists(req->cqe))
 		return 0;
-	if (bpf_core_field_exists(req->cqe))
-		res = BPF_CORE_READ(req, cqe.res);
-	else
-		res = (__s32)ctx[3];
-	uring_complete(req, res);
+	uring_complete(req, BPF_CORE_READ(req, cqe.res));
 	return 0;
 }
 

@@ -13,6 +13,7 @@
  *   uring_files sqpoll DIR   with an SQPOLL ring: create and write DIR/polled
  * Exits 1 with a message when an operation fails unexpectedly. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
 #include <linux/openat2.h>
@@ -118,8 +119,12 @@ static void fixed(void)
 	int fd = open(in_dir("registered"), O_CREAT | O_WRONLY | O_TRUNC, 0644);
 	if (fd < 0)
 		die("open registered", -errno);
-	static char data[4096] = "registered\n";
-	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	/* anonymous memory: 6.1 refuses to register file-backed pages (.data) */
+	char *data = aligned_alloc(4096, 4096);
+	if (!data)
+		die("aligned_alloc", -ENOMEM);
+	memcpy(data, "registered\n", 11);
+	struct iovec iov = { .iov_base = data, .iov_len = 4096 };
 	if ((ret = io_uring_register_files(&ring, &fd, 1)) < 0)
 		die("register_files", ret);
 	if ((ret = io_uring_register_buffers(&ring, &iov, 1)) < 0)
