@@ -160,6 +160,17 @@ TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
   EXPECT_TRUE(on.Summary().contains("probed"));
 }
 
+// fantraced's engine has no lookup programs: asking for them through it
+// is refused with a message, not answered with an empty trace.
+TEST(Lookups, RefusedThroughTheDaemon) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = RunFantrace({"run", "--daemon", "--probes", "--", "true"});
+  EXPECT_EQ(t.status, 2);
+  EXPECT_NE(t.err.find("--probes"), std::string::npos) << t.err;
+  Trace named = RunFantrace({"run", "--daemon", "--events", "open,missing", "--", "true"});
+  EXPECT_EQ(named.status, 2) << named.err;
+}
+
 // fsatrace's q (a lookup) and t (times set), as fsatrace writes them.
 TEST(Lookups, FsatraceQueryAndTouchLines) {
   FANTRACE_REQUIRE_ROOT();
