@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "harness.h"
 
@@ -116,22 +118,22 @@ TEST(Lookups, ExecSearchReportsMissingCandidates) {
 }
 
 // Without --probes, no lookup event, no lookup list, and no lookup
-// program loaded (nor, so, attached): bpftool lists fantrace's programs.
+// program loaded (nor, so, attached): the tracer (the traced shell's
+// parent) holds the fds of its programs, whose ids bpftool names.
 TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
   FANTRACE_REQUIRE_ROOT();
   TempDir dir;
-  const std::string script = "bpftool -j prog show > " + dir / "progs.json" + " && echo $PPID > " +
-                             dir / "tracer_pid" + " && test -e " + dir.path() + " && ls " + dir.path() +
+  const std::string script = "bpftool -j prog show > " + dir / "progs.json" +
+                             " && cat /proc/$PPID/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' > " +
+                             dir / "prog_ids" + " && test -e " + dir.path() + " && ls " + dir.path() +
                              " > /dev/null && ! test -e " + dir / "absent";
   auto programs_of_tracer = [&dir]() {
+    std::set<long> ids;
+    std::istringstream in(ReadFile(dir / "prog_ids"));
+    for (long id; in >> id;) ids.insert(id);
     std::vector<std::string> names;
-    long tracer = std::stol(ReadFile(dir / "tracer_pid"));
-    Json progs = Json::parse(ReadFile(dir / "progs.json"));
-    for (const Json& prog : progs) {
-      if (!prog.contains("pids") || !prog.contains("name")) continue;
-      for (const Json& owner : prog["pids"])
-        if (owner["pid"] == tracer) names.push_back(prog["name"]);
-    }
+    for (const Json& prog : Json::parse(ReadFile(dir / "progs.json")))
+      if (prog.contains("name") && ids.contains(prog["id"].get<long>())) names.push_back(prog["name"]);
     return names;
   };
   auto has = [](const std::vector<std::string>& names, const std::string& name) {
@@ -141,9 +143,10 @@ TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
   Trace off = TraceRun({"/bin/sh", "-c", script});
   ASSERT_EQ(off.status, 0) << off.err;
   std::vector<std::string> names = programs_of_tracer();
-  EXPECT_TRUE(has(names, "exit_open_famil")) << "bpftool shows the tracer's programs";
-  EXPECT_FALSE(has(names, "exit_lookup_fam"));
-  EXPECT_FALSE(has(names, "enter_getdents_"));
+  EXPECT_TRUE(has(names, "exit_open_family")) << "bpftool shows the tracer's programs";
+  EXPECT_TRUE(has(names, "exit_attrib_family"));
+  EXPECT_FALSE(has(names, "exit_lookup_family"));
+  EXPECT_FALSE(has(names, "enter_getdents_family"));
   for (const char* kind : {"stat", "readdir", "missing"}) EXPECT_TRUE(off.Events(kind).empty()) << kind;
   EXPECT_FALSE(off.Summary().contains("probed"));
   EXPECT_FALSE(off.Summary().contains("missing"));
@@ -151,10 +154,21 @@ TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
   Trace on = TraceRun({"/bin/sh", "-c", script}, {"--events", "open,stat,readdir,missing"});
   ASSERT_EQ(on.status, 0) << on.err;
   names = programs_of_tracer();
-  EXPECT_TRUE(has(names, "exit_lookup_fam"));
-  EXPECT_TRUE(has(names, "enter_getdents_"));
+  EXPECT_TRUE(has(names, "exit_lookup_family"));
+  EXPECT_TRUE(has(names, "enter_getdents_family"));
   EXPECT_TRUE(on.OnlyEventAt("missing", dir / "absent"));
   EXPECT_TRUE(on.Summary().contains("probed"));
+}
+
+// fantraced's engine has no lookup programs: asking for them through it
+// is refused with a message, not answered with an empty trace.
+TEST(Lookups, RefusedThroughTheDaemon) {
+  FANTRACE_REQUIRE_ROOT();
+  Trace t = RunFantrace({"run", "--daemon", "--probes", "--", "true"});
+  EXPECT_EQ(t.status, 2);
+  EXPECT_NE(t.err.find("--probes"), std::string::npos) << t.err;
+  Trace named = RunFantrace({"run", "--daemon", "--events", "open,missing", "--", "true"});
+  EXPECT_EQ(named.status, 2) << named.err;
 }
 
 // fsatrace's q (a lookup) and t (times set), as fsatrace writes them.
