@@ -7,8 +7,13 @@
 //   bystander  a trace exists, of another process; this one is not traced
 //   traced     this process is traced (fd mode), a reader drains the queue
 //   traced-fid this process is traced (FAN_REPORT_DFID_NAME), likewise
-// and prints one line per setting: "cost: NAME NS_PER_ROUND RATIO_TO_NONE".
-// Under qemu TCG these are ratios of emulated work, not hardware numbers.
+// and prints one line per setting:
+//   cost: NAME TRACEE_NS RATIO_TO_NONE TRACER_NS
+// TRACEE_NS is the CPU time of the measured process per round (its own
+// work, the tracer's excluded, which matters on one vCPU); TRACER_NS the
+// CPU time the reader spent per round reading the events (0 when no one
+// reads). Under qemu TCG these are ratios of emulated work, not hardware
+// numbers.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -27,21 +32,21 @@
 
 static const char *kFile = "/tmp/fantrace-cost";
 
-static double now_ns(void) {
+static double cpu_ns(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 static void workload(int rounds, int report_fd) {
   char buf[64];
-  double start = now_ns();
+  double start = cpu_ns();
   for (int i = 0; i < rounds; i++) {
     int fd = open(kFile, O_RDONLY);
     if (fd < 0 || read(fd, buf, sizeof(buf)) < 0) _exit(3);
     close(fd);
   }
-  double ns = (now_ns() - start) / rounds;
+  double ns = (cpu_ns() - start) / rounds;
   if (write(report_fd, &ns, sizeof(ns)) != sizeof(ns)) _exit(4);
 }
 
@@ -83,7 +88,12 @@ static long drain(int fan) {
   }
 }
 
-static double run(int rounds, const char *setting) {
+struct result {
+  double tracee_ns;
+  double tracer_ns;
+};
+
+static struct result run(int rounds, const char *setting) {
   int go[2], result[2], idle[2];
   if (pipe(go) || pipe(result) || pipe(idle)) exit(1);
   pid_t pid = start_child(rounds, go, result);
@@ -113,10 +123,13 @@ static double run(int rounds, const char *setting) {
   if (write(go[1], "g", 1) != 1) exit(1);
   close(go[1]);
   long events = 0;
-  if (pid > 0 && (!strcmp(setting, "traced") || !strcmp(setting, "traced-fid")))
+  struct result r = {0, 0};
+  if (pid > 0 && (!strcmp(setting, "traced") || !strcmp(setting, "traced-fid"))) {
+    double start = cpu_ns();
     events = drain(fan);
-  double ns = 0;
-  if (read(result[0], &ns, sizeof(ns)) != sizeof(ns)) exit(1);
+    r.tracer_ns = (cpu_ns() - start) / rounds;
+  }
+  if (read(result[0], &r.tracee_ns, sizeof(r.tracee_ns)) != sizeof(r.tracee_ns)) exit(1);
   waitpid(pid, NULL, 0);
   close(idle[1]);
   if (other > 0) waitpid(other, NULL, 0);
@@ -124,7 +137,13 @@ static double run(int rounds, const char *setting) {
   close(result[0]);
   close(result[1]);
   if (events) fprintf(stderr, "fantrace-cost: %s: %ld events read\n", setting, events);
-  return ns;
+  return r;
+}
+
+static double median3(double a, double b, double c) {
+  if (a > b) { double t = a; a = b; b = t; }
+  if (b > c) b = c;
+  return a > b ? a : b;
 }
 
 int main(int argc, char **argv) {
@@ -135,14 +154,14 @@ int main(int argc, char **argv) {
   const char *settings[] = {"none", "bystander", "traced", "traced-fid"};
   double base = 0;
   // Interleaved: each setting runs three times, in turn; the median counts.
-  double ns[4][3];
+  struct result r[4][3];
   for (int rep = 0; rep < 3; rep++)
-    for (int s = 0; s < 4; s++) ns[s][rep] = run(rounds, settings[s]);
+    for (int s = 0; s < 4; s++) r[s][rep] = run(rounds, settings[s]);
   for (int s = 0; s < 4; s++) {
-    double a = ns[s][0], b = ns[s][1], c = ns[s][2];
-    double med = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
-    if (s == 0) base = med;
-    printf("cost: %s %.0f %.3f\n", settings[s], med, med / base);
+    double tracee = median3(r[s][0].tracee_ns, r[s][1].tracee_ns, r[s][2].tracee_ns);
+    double tracer = median3(r[s][0].tracer_ns, r[s][1].tracer_ns, r[s][2].tracer_ns);
+    if (s == 0) base = tracee;
+    printf("cost: %s %.0f %.3f %.0f\n", settings[s], tracee, tracee / base, tracer);
   }
   unlink(kFile);
   return 0;
