@@ -133,8 +133,10 @@ TEST(Fsatrace, FlagsPickTheLineKinds) {
   WriteFile(dir / "gone", "g\n");
   ProcessResult deletes = RunUntraced(Fsatrace({"d", "-", "--", "/bin/sh", "-c", script}));
   EXPECT_EQ(Lines(deletes.out), std::vector<std::string>{"d|" + dir / "gone"}) << deletes.out;
-  ProcessResult reads = RunUntraced(Fsatrace({"r", "-", "--", "/bin/sh", "-c", "cat " + dir / "b"}));
-  for (const std::string& line : Lines(reads.out)) EXPECT_EQ(line.substr(0, 2), "r|") << reads.out;
+  ProcessResult reads = RunUntraced(Fsatrace({"r", "-", "--", "/bin/sh", "-c", "cat " + dir / "b" + " > " + dir / "c"}));
+  std::vector<std::string> read_lines = Lines(reads.out);
+  EXPECT_NE(std::find(read_lines.begin(), read_lines.end(), "r|" + dir / "b"), read_lines.end()) << reads.out;
+  for (const std::string& line : read_lines) EXPECT_EQ(line.substr(0, 2), "r|") << reads.out;
 }
 
 // `echo x > out` makes three w|out lines in a row (the creating open, the
