@@ -9,7 +9,9 @@
 # mode, chroot). Prints how long each stage took.
 #   tests/package/fresh_root.sh [SOURCE_DIR]
 # DEB_BUILD_OPTIONS defaults to "nocheck parallel=2" (the unit tests run in
-# the suite itself); FANTRACE_KEEP_ROOT=1 keeps the scratch directory.
+# the suite itself); FANTRACE_DEB=PATH/fantrace_VERSION_ARCH.deb tests a
+# package built already (its .changes beside it) instead of building one;
+# FANTRACE_KEEP_ROOT=1 keeps the scratch directory.
 set -euo pipefail
 src=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
 if [ "$(id -u)" != 0 ]; then
@@ -28,6 +30,10 @@ say() { echo "=== fresh_root: $*"; }
 # A copy of the checkout (committed and untracked files, not what git
 # ignores): dpkg-buildpackage writes its results beside the source tree.
 t0=$(stamp)
+if [ -n "${FANTRACE_DEB:-}" ]; then  # a package built already: its .changes beside it
+  cp "$FANTRACE_DEB" "${FANTRACE_DEB%.deb}.changes" "$work/"
+  cp "$(dirname "$FANTRACE_DEB")"/fantrace-dbgsym_*.deb "$(dirname "$FANTRACE_DEB")"/*.buildinfo "$work/" 2>/dev/null || true
+else
 mkdir "$work/fantrace"
 git -C "$src" ls-files -z --cached --others --exclude-standard |
   (cd "$src" && xargs -0 cp --parents -a -t "$work/fantrace" 2>/dev/null || true)
@@ -35,6 +41,7 @@ git -C "$src" ls-files -z --cached --others --exclude-standard |
 say "building the package"
 (cd "$work/fantrace" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-nocheck parallel=2} \
   dpkg-buildpackage -b -us -uc) > "$work/build.log" 2>&1 || { tail -50 "$work/build.log"; exit 1; }
+fi
 deb=$(ls "$work"/fantrace_*.deb)
 t1=$(stamp)
 say "built $(basename "$deb") in $((t1 - t0)) s"
@@ -55,8 +62,10 @@ fi
 say "mmdebstrap bookworm, apt install ./$(basename "$deb")"
 root="$work/root"
 check() {  # check NAME COMMAND...: a hook running COMMAND in the root
+  local name=$1
+  shift
   printf -- '--customize-hook=chroot "$1" sh -c %q > "$1/checks/%s.out" 2>&1; echo $? > "$1/checks/%s.rc"' \
-    "$*" "$1" "$1"
+    "$*" "$name" "$name"
 }
 hooks=(
   '--customize-hook=mkdir -p "$1/checks"'
@@ -68,7 +77,7 @@ hooks=(
   "$(check fsatrace ls -l /usr/bin/fsatrace)"
   "$(check completions ls /usr/share/bash-completion/completions/fantrace /usr/share/zsh/vendor-completions/_fantrace)"
   '--customize-hook=systemctl --root="$1" is-enabled fantraced.service > "$1/checks/enabled.out" 2>&1; echo $? > "$1/checks/enabled.rc"'
-  '--customize-hook=systemctl --root="$1" cat fantraced.service > "$1/checks/unit.out" 2>&1; echo $? > "$1/checks/unit.rc"'
+  "$(check unit cat /lib/systemd/system/fantraced.service)"
 )
 t2=$(stamp)
 mmdebstrap --variant=apt --include=man-db,systemd "${hooks[@]}" bookworm "$root" > "$work/mmdebstrap.log" 2>&1 ||
