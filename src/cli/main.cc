@@ -1,5 +1,8 @@
 // fantrace: trace the file events of one process tree. See --help.
+#include <cstring>
+
 #include "cli/doctor.h"
+#include "cli/fsatrace_shim.h"
 #include "cli/options.h"
 #include "cli/shell_init.h"
 #include "cli/shell_session.h"
@@ -7,6 +10,9 @@
 #include "cli/trace_session.h"
 
 int main(int argc, char** argv) {
+  // Installed as a link named fsatrace too: then it takes fsatrace's command line.
+  const char* slash = argc > 0 ? strrchr(argv[0], '/') : nullptr;
+  if (argc > 0 && strcmp(slash ? slash + 1 : argv[0], "fsatrace") == 0) return fantrace::cli::RunFsatrace(argc, argv);
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
   using fantrace::cli::Mode;
   switch (options.mode) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/completion.h"
 #include "cli/exit_status.h"
 #include "cli/filter_template.h"
 #include "lib/fs_magic.h"
@@ -196,6 +197,16 @@ Options ParseOptions(int argc, char** argv) {
   shell_session->add_option("--pid", o.attach_pid, "The shell")->required()->check(CLI::PositiveNumber);
   shell_session->add_option("--fifo", o.shell_fifo, "The fifo to create for the hooks' marks")->required();
   shell_session->add_option("--db", o.store.db, "Provenance database (default: the user's)");
+
+  // The shell completion scripts ask here (cli/completion.h).
+  if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    std::vector<std::string> words{"fantrace"};
+    words.insert(words.end(), argv + 2, argv + argc);
+    if (words.size() == 1) words.emplace_back();
+    for (const std::string& line : CompletionCandidates(app, words)) fmt::print("{}\n", line);
+    o.mode = Mode::kExit;
+    return o;
+  }
 
   // Everything after the first "--" is the command, verbatim: CLI11 would
   // otherwise see the command's own options.

@@ -27,6 +27,7 @@ struct Options {
   std::string format = "text";
   bool summary_only = false;
   bool no_summary = false;
+  bool summary_if_incomplete = false;  // the summary only when events were lost (fsatrace)
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
   bool daemon = false;                 // --daemon: through fantraced even as root

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/progress.h"
 #include "store/content_hash.h"
 #include "store/db_location.h"
 #include "store/file_inspector.h"
@@ -120,9 +121,15 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
 Result<int64_t> Recorder::InspectAndWrite(const Summary& summary, store::CommandRecord& r, store::Database& db) {
   const store::HashScheme scheme;
   store::KernelDevices devices;
+  // Hashing thousands of files, or a few large ones, takes a while: a
+  // terminal sees how far it is.
+  Progress progress("hashing files", summary.executed.size() + summary.read.size() + summary.written.size() +
+                                         summary.deleted.size());
   auto inspect = [&](store::FileRole role, const std::vector<std::string>& paths) {
-    for (const std::string& path : paths)
+    for (const std::string& path : paths) {
       r.files.push_back(store::InspectFile(role, path, facts_, capture_, scheme, devices));
+      progress.Step(r.files.back().hash ? r.files.back().size.value_or(0) : 0);
+    }
   };
   inspect(store::FileRole::kExecuted, summary.executed);
   inspect(store::FileRole::kRead, summary.read);

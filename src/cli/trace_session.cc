@@ -235,7 +235,9 @@ int RunTraceSession(const Options& o) {
   }
   // The text format on stderr already ends with the summary.
   bool summary_shown = writer && o.format == "text" && o.output.empty();
-  if (!o.no_summary && !summary_shown) {
+  bool incomplete = result.lost > 0 || undecodable > 0 || counters.file_state_full > 0 ||
+                    counters.untracked_procs > 0 || counters.fd_scan_cut > 0;
+  if (!o.no_summary && !summary_shown && (incomplete || !o.summary_if_incomplete)) {
     WriteSummaryText(stderr, result);
     if (undecodable > 0 || counters.file_state_full > 0 || counters.untracked_procs > 0)
       fmt::print(stderr,
