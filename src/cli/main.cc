@@ -1,5 +1,8 @@
 // fantrace: trace the file events of one process tree. See --help.
+#include <string_view>
+
 #include "cli/doctor.h"
+#include "cli/export_command.h"
 #include "cli/options.h"
 #include "cli/shell_init.h"
 #include "cli/shell_session.h"
@@ -7,6 +10,8 @@
 #include "cli/trace_session.h"
 
 int main(int argc, char** argv) {
+  // export has options of its own (cli/export_command.cc).
+  if (argc > 1 && std::string_view(argv[1]) == "export") return fantrace::cli::RunExport(argc, argv);
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
   using fantrace::cli::Mode;
   switch (options.mode) {
