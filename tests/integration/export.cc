@@ -226,7 +226,7 @@ TEST(Export, SelectsByIdAndQueryAndSaysWhenNothingMatches) {
   ExportedPipeline p;
   Json one = ParseJson(p.Run({"export", "-f", "prov-json", std::to_string(p.sort_id)}));
   EXPECT_EQ(one["activity"].size(), 1u);
-  Json two = ParseJson(p.Run({"export", "-f", "prov-json", "--command", "sort", "--exit-status", "0"}));
+  Json two = ParseJson(p.Run({"export", "-f", "prov-json", "--command", "sort *", "--exit-status", "0"}));
   EXPECT_EQ(two["activity"].size(), 1u);
   Json writers = ParseJson(p.Run({"export", "-f", "prov-json", "--wfile", p.work / "sorted.csv"}));
   EXPECT_EQ(writers["activity"].size(), 2u);  // sort wrote these bytes, and cp elsewhere
