@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -130,13 +131,15 @@ Result<std::string> PythonString(std::string_view text) {
   return out + "\"";
 }
 
-Result<std::string> MakeWord(std::string_view path) {
+Result<std::string> MakeWord(std::string_view path, bool target) {
   std::string out;
   for (char c : path) {
     if (std::string_view("\n\t=;|\\").find(c) != std::string_view::npos)
       return MakeError(fmt::format("make cannot name the file '{}' (a newline, tab, '=', ';', '|' or '\\')",
                                    std::string(path)));
     if (c == '$') out += "$$";
+    // make unescapes "\%" in targets only: a prerequisite keeps the backslash.
+    else if (c == '%' && !target) out += c;
     else if (std::string_view(" #:%*?[]").find(c) != std::string_view::npos) out += std::string("\\") + c;
     else out += c;
   }
@@ -192,15 +195,17 @@ Result<std::string> WriteMakefile(const ExportGraph& g, const std::string& base)
   std::string body, all;
   for (const Rule& r : rules) {
     std::vector<std::string> outs, ins;
-    for (auto [from, to] : {std::pair{&r.outputs, &outs}, std::pair{&r.inputs, &ins}})
+    std::vector<std::string> all_words;
+    for (auto [from, to, target] : {std::tuple{&r.outputs, &outs, true}, std::tuple{&r.inputs, &ins, false},
+                                    std::tuple{&r.outputs, &all_words, false}})
       for (const std::string& p : *from) {
-        Result<std::string> w = MakeWord(PathFromBase(p, base));
+        Result<std::string> w = MakeWord(PathFromBase(p, base), target);
         if (!w) return Fail(r, "Makefile", w.error());
         to->push_back(*w);
       }
     Result<std::string> recipe = MakeRecipe(ShellLine(r, base, true));
     if (!recipe) return Fail(r, "Makefile", recipe.error());
-    all += " " + fmt::format("{}", fmt::join(outs, " "));
+    all += " " + fmt::format("{}", fmt::join(all_words, " "));
     body += fmt::format("\n# fantrace command #{}\n{} {} {}\n\t{}\n", r.id, fmt::join(outs, " "),
                         outs.size() > 1 ? "&:" : ":", fmt::join(ins, " "), *recipe);
   }

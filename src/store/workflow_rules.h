@@ -22,11 +22,11 @@ Result<std::string> WriteSnakefile(const ExportGraph& graph, const std::string& 
 Result<std::string> WriteMakefile(const ExportGraph& graph, const std::string& base);
 
 // The pieces, for tests: `path` relative to `base` if under it, "." for
-// base itself; a Python string literal; a path as a make target or
-// prerequisite word; a shell line as a make recipe line.
+// base itself; a Python string literal; a path as a make target (or, not
+// `target`, a prerequisite) word; a shell line as a make recipe line.
 std::string PathFromBase(const std::string& path, const std::string& base);
 Result<std::string> PythonString(std::string_view text);
-Result<std::string> MakeWord(std::string_view path);
+Result<std::string> MakeWord(std::string_view path, bool target);
 Result<std::string> MakeRecipe(std::string_view line);
 
 // The deepest directory that holds every command's working directory.

@@ -191,23 +191,38 @@ TEST(Export, RoCrateWithFilesHoldsTheRecordedBytes) {
   ProcessResult r = p.Export("ro-crate", {"--with-files", "-o", dir2});
   EXPECT_NE(r.err.find(p.work / "data.csv is described but not in the crate"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir2 + "/data.csv"));
+  // A script changed since comes from the content the database kept.
+  const std::string script = ReadFile(p.script);
+  WriteFile(p.script, "#!/bin/sh\necho changed\n");
+  const std::string dir3 = out / "crate3";
+  p.Export("ro-crate", {"--with-files", "-o", dir3});
+  EXPECT_EQ(ReadFile(dir3 + "/gen.sh"), script);
   EXPECT_EQ(ReadFile(dir2 + "/sorted.csv"), ReadFile(p.work / "sorted.csv"));
 }
 
 // Reruns an exported workflow with `tool` in a clean directory holding
 // only the pipeline's script, then compares the outputs with the recorded
-// run's.
-void ExpectRerunGivesTheSameBytes(const std::string& format, const std::vector<std::string>& tool) {
+// run's. With `odd_names`, two more copies go through names that need
+// quoting for the shell, make and Snakemake, and the lineage of the last
+// one is exported.
+void ExpectRerunGivesTheSameBytes(const std::string& format, const std::vector<std::string>& tool,
+                                  bool odd_names = false, const std::string& odd = "",
+                                  const std::string& odder = "") {
   ExportedPipeline p;
+  if (odd_names) {
+    p.Record({"cp", "sorted.csv", odd});
+    p.Record({"cp", odd, odder});
+  }
   TempDir clean;
   const std::string rules = clean / (format == "snakemake" ? "Snakefile" : "Makefile");
-  p.Export(format, {"-o", rules});
+  ProcessResult exported = p.Run({"export", "-f", format, "--lineage", odd_names ? p.work / odder : p.copy, "-o", rules});
+  ASSERT_EQ(exported.status, 0) << exported.err;
   const std::string data = ReadFile(p.work / "data.csv"), sorted = ReadFile(p.work / "sorted.csv");
   ASSERT_EQ(ReadFile(p.copy), sorted);
   ASSERT_FALSE(sorted.empty());
   WriteFile(clean / "gen.sh", ReadFile(p.script));
   chmod((clean / "gen.sh").c_str(), 0755);
-  ASSERT_EQ(unlink(p.copy.c_str()), 0);  // cp's target is absolute: it is made again there
+  if (!odd_names) ASSERT_EQ(unlink(p.copy.c_str()), 0);  // cp's target is absolute: it is made again there
   std::vector<std::string> argv{"env", "-C", clean.path()};
   argv.insert(argv.end(), tool.begin(), tool.end());
   argv.push_back(rules);
@@ -215,12 +230,38 @@ void ExpectRerunGivesTheSameBytes(const std::string& format, const std::vector<s
   ASSERT_EQ(r.status, 0) << r.out << r.err << ReadFile(rules);
   EXPECT_EQ(ReadFile(clean / "data.csv"), data);
   EXPECT_EQ(ReadFile(clean / "sorted.csv"), sorted);
-  EXPECT_EQ(ReadFile(p.copy), sorted);
+  if (odd_names) {
+    EXPECT_EQ(ReadFile(clean / odd), sorted);
+    EXPECT_EQ(ReadFile(clean / odder), sorted) << ReadFile(rules);
+  } else {
+    EXPECT_EQ(ReadFile(p.copy), sorted);
+  }
 }
 
 TEST(Export, SnakefileRerunsThePipeline) { ExpectRerunGivesTheSameBytes("snakemake", {"snakemake", "-c1", "-s"}); }
 
 TEST(Export, MakefileRerunsThePipeline) { ExpectRerunGivesTheSameBytes("makefile", {"make", "-f"}); }
+
+TEST(Export, MakefileRerunsCommandsOnNamesMakeAndTheShellTreatSpecially) {
+  ExpectRerunGivesTheSameBytes("makefile", {"make", "-f"}, true, "in put's $x {y}.csv", "out #1: 50% [a]*?.csv");
+}
+
+TEST(Export, SnakefileRerunsCommandsOnNamesTheShellTreatsSpecially) {
+  ExpectRerunGivesTheSameBytes("snakemake", {"snakemake", "-c1", "-s"}, true, "in put's $x \\ \"q\".csv",
+                               "out #1: 50% [a]*?.csv");
+}
+
+// Snakemake reads braces in names as wildcards: such a chain is refused
+// with the command named, exit status 2.
+TEST(Export, SnakefileRefusesBracesInNames) {
+  ExportedPipeline p;
+  const int64_t odd = p.Record({"cp", "sorted.csv", "x{y}.csv"});
+  ProcessResult r = p.Run({"export", "-f", "snakemake", "--lineage", p.work / "x{y}.csv"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(fmt::format("command #{} cannot be written into a Snakefile: Snakemake reads braces", odd)),
+            std::string::npos)
+      << r.err;
+}
 
 TEST(Export, SelectsByIdAndQueryAndSaysWhenNothingMatches) {
   ExportedPipeline p;

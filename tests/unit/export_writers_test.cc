@@ -202,9 +202,10 @@ TEST(WorkflowRules, PathsAndStringsAreEscapedForEachTool) {
   EXPECT_EQ(PathFromBase("/a", "/"), "a");
   EXPECT_EQ(*PythonString("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\x01\"");
   EXPECT_FALSE(PythonString("\xff"));
-  EXPECT_EQ(*MakeWord("my file#1:%*.c$"), "my\\ file\\#1\\:\\%\\*.c$$");
-  EXPECT_FALSE(MakeWord("a=b"));
-  EXPECT_FALSE(MakeWord("a\nb"));
+  EXPECT_EQ(*MakeWord("my file#1:%*.c$", true), "my\\ file\\#1\\:\\%\\*.c$$");
+  EXPECT_EQ(*MakeWord("my file#1:%*.c$", false), "my\\ file\\#1\\:%\\*.c$$");
+  EXPECT_FALSE(MakeWord("a=b", true));
+  EXPECT_FALSE(MakeWord("a\nb", false));
   EXPECT_EQ(*MakeRecipe("echo '$HOME'"), "echo '$$HOME'");
   EXPECT_FALSE(MakeRecipe("echo 'a\nb'"));
 }
