@@ -40,7 +40,7 @@ namespace {
 constexpr int kExitNothing = 1;
 namespace fs = std::filesystem;
 
-struct ExportOptions {
+struct ExportArgs {
   std::string db, format, output, base, lineage;
   std::vector<int64_t> ids;
   std::optional<std::string> command, cwd, since, until, wfile, rfile;
@@ -91,7 +91,7 @@ int64_t NowNs() {
 
 // Parses argv into `o`; returns an exit status when there is nothing more
 // to do (help, or a usage error already printed).
-std::optional<int> Parse(int argc, char** argv, ExportOptions& o) {
+std::optional<int> Parse(int argc, char** argv, ExportArgs& o) {
   CLI::App app("Export recorded commands as W3C PROV, an RO-Crate, a Snakefile or a Makefile", "fantrace export");
   app.footer(kFooter);
   app.add_option("-f,--format", o.format, "prov-json, prov-n, ro-crate, snakemake or makefile")
@@ -146,7 +146,7 @@ std::optional<int> Parse(int argc, char** argv, ExportOptions& o) {
 }
 
 // The commands a query's filters select, newest first, without files.
-Result<std::vector<store::CommandRecord>> QueryCommands(store::Database& db, const ExportOptions& o) {
+Result<std::vector<store::CommandRecord>> QueryCommands(store::Database& db, const ExportArgs& o) {
   store::CommandFilter filter;
   filter.command = o.command;
   if (o.cwd) filter.cwd = Canonical(*o.cwd);
@@ -178,7 +178,7 @@ void CollectLineage(const store::LineageFile& node, std::map<int64_t, store::Com
 
 // The commands to export, with their files; an exit status when there are
 // none or an error was printed.
-std::variant<std::vector<store::CommandRecord>, int> Select(store::Database& db, const ExportOptions& o) {
+std::variant<std::vector<store::CommandRecord>, int> Select(store::Database& db, const ExportArgs& o) {
   std::vector<int64_t> ids = o.ids;
   if (!o.lineage.empty()) {
     const std::string path = Canonical(o.lineage);
@@ -230,7 +230,7 @@ Status WriteText(const std::string& path, const std::string& text) {
 namespace fantrace::cli {
 
 int RunExport(int argc, char** argv) {
-  ExportOptions o;
+  ExportArgs o;
   if (std::optional<int> done = Parse(argc, argv, o)) return *done;
   StoreOptions store_options;
   store_options.db = o.db;
