@@ -1,7 +1,9 @@
 // fantrace: trace the file events of one process tree. See --help.
 #include <cstring>
+#include <string_view>
 
 #include "cli/doctor.h"
+#include "cli/export_command.h"
 #include "cli/fsatrace_shim.h"
 #include "cli/options.h"
 #include "cli/shell_init.h"
@@ -13,6 +15,8 @@ int main(int argc, char** argv) {
   // Installed as a link named fsatrace too: then it takes fsatrace's command line.
   const char* slash = argc > 0 ? strrchr(argv[0], '/') : nullptr;
   if (argc > 0 && strcmp(slash ? slash + 1 : argv[0], "fsatrace") == 0) return fantrace::cli::RunFsatrace(argc, argv);
+  // export has options of its own (cli/export_command.cc).
+  if (argc > 1 && std::string_view(argv[1]) == "export") return fantrace::cli::RunExport(argc, argv);
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
   using fantrace::cli::Mode;
   switch (options.mode) {

@@ -10,6 +10,7 @@
 
 #include "cli/completion.h"
 #include "cli/exit_status.h"
+#include "cli/export_command.h"
 #include "cli/filter_template.h"
 #include "lib/fs_magic.h"
 
@@ -144,7 +145,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 Options ParseOptions(int argc, char** argv) {
   Options o;
   CLI::App app(kDescription, "fantrace");
-  app.footer(std::string(kFooter) + kStoreFooter);
+  app.footer(std::string(kFooter) + kStoreFooter + kExportSummary);
   app.set_version_flag("-V,--version", std::string("fantrace ") + FANTRACE_VERSION);
   app.require_subcommand(1);
 
