@@ -9,7 +9,7 @@ namespace {
 
 class Builder {
  public:
-  Builder(Database& db, const LineageOptions& options) : db_(db), options_(options) {}
+  Builder(Connection& db, const LineageOptions& options) : db_(db), options_(options) {}
 
   // Fills `node.writer` from the first of `writers`, expanding it when the
   // depth allows and it was not expanded before.
@@ -52,7 +52,7 @@ class Builder {
     return Ok{};
   }
 
-  Database& db_;
+  Connection& db_;
   const LineageOptions& options_;
   std::set<int64_t> expanded_;
 };
@@ -68,7 +68,7 @@ bool IsSystemPath(const std::string& path) {
   return false;
 }
 
-Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options,
+Result<LineageFile> BuildLineage(Connection& db, const std::string& path, const LineageOptions& options,
                                  std::string* unreadable) {
   Result<std::vector<FileMatch>> writers = FindFileMatches(db, FileRole::kWritten, path, unreadable);
   if (!writers) return writers.error();
