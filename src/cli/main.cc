@@ -1,19 +1,23 @@
 // fantrace: trace the file events of one process tree. See --help.
+#include "cli/argv_secrets.h"
 #include "cli/doctor.h"
 #include "cli/options.h"
 #include "cli/shell_init.h"
 #include "cli/shell_session.h"
 #include "cli/store_commands.h"
+#include "cli/sync_command.h"
 #include "cli/trace_session.h"
 
 int main(int argc, char** argv) {
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
+  fantrace::cli::HideUriPasswords(argc, argv);  // parsed: the options hold copies
   using fantrace::cli::Mode;
   switch (options.mode) {
     case Mode::kExit: return options.exit_status;
     case Mode::kDoctor: return fantrace::cli::RunDoctor();
     case Mode::kShellInit: return fantrace::cli::RunShellInit(options.shell, options.shell_disable);
     case Mode::kShellSession: return fantrace::cli::RunShellSession(options);
+    case Mode::kSync: return fantrace::cli::RunSync(options);
     case Mode::kRun:
     case Mode::kAttach:
     case Mode::kRecord: return fantrace::cli::RunTraceSession(options);
