@@ -152,12 +152,16 @@ std::string RedactUri(const std::string& uri) {
 bool UriHasPassword(const std::string& uri) { return !PasswordOf(uri).empty() || RedactUri(uri) != uri; }
 
 std::string ScrubPassword(std::string text, const std::string& uri) {
-  std::vector<std::string> secrets{PasswordOf(uri)};
-  if (RedactUri(uri) != uri) secrets.push_back(uri);  // the whole URI, as written
+  // The whole URI as written first (it then reads as the redacted one),
+  // then the password wherever else it appears.
+  std::vector<std::string> secrets;
+  if (RedactUri(uri) != uri) secrets.push_back(uri);
+  secrets.push_back(PasswordOf(uri));
   for (const std::string& secret : secrets) {
     if (secret.empty()) continue;
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-      text.replace(at, secret.size(), secret == uri ? RedactUri(uri) : "***");
+    const std::string replacement = secret == uri ? RedactUri(uri) : "***";
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + replacement.size()))
+      text.replace(at, secret.size(), replacement);
   }
   return text;
 }
