@@ -96,9 +96,13 @@ class PgCursor : public Cursor {
 
 std::string TrimMessage(std::string message) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  for (char& c : message)
-    if (c == '\n') c = ' ';
-  return message;
+  // libpq's messages run over lines, the next indented by a tab: one line.
+  std::string line;
+  for (char c : message) {
+    if (c == '\t') continue;
+    line += c == '\n' ? ' ' : c;
+  }
+  return line;
 }
 
 // The password as libpq reads it from the URI, if any.
