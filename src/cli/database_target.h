@@ -15,15 +15,20 @@
 namespace fantrace::cli {
 
 struct DatabaseTarget {
-  std::string path;
+  std::string path;  // an SQLite path, or a postgresql:// URI (never print it: store::RedactUri)
+  bool postgres = false;
   // Set when fantrace runs as root for another user (sudo): the database,
   // and the traced files hashed for it, are that user's business. Unset:
   // fantrace's own credentials serve (plain root, or an ordinary user).
   std::optional<Credentials> as_user;
 };
 
-// --db PATH, else the invoking user's default path (store/db_location.h).
-// Touches no file.
+// --db PATH, else FANTRACE_DB or the user's configuration file
+// (store/db_config.h), else the invoking user's default path
+// (store/db_location.h). Reads only the configuration file.
 Result<DatabaseTarget> LocateDatabase(const StoreOptions& options);
+
+// `location` fit for messages: a URI without its password, or the path.
+std::string ShownLocation(const std::string& location);
 
 }  // namespace fantrace::cli

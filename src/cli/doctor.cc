@@ -12,6 +12,8 @@
 #include "lib/daemon_protocol.h"
 #include "lib/kernel_env.h"
 #include "lib/kernel_features.h"
+#include "store/postgres.h"
+#include "store/postgres_schema.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -27,8 +29,23 @@ bool ReportDaemon() {
   return static_cast<bool>(st);
 }
 
+// The same for a central PostgreSQL store: can it be reached, and at
+// which schema version (nothing is created or migrated here).
+std::string PgStoreState(const std::string& uri) {
+  Result<store::PgDatabase> db = store::PgDatabase::Connect(uri);
+  if (!db) return fmt::format("cannot be reached: {}", db.error().message);
+  Result<int> v = store::PgSchemaVersion(*db);
+  if (!v) return fmt::format("cannot be queried: {}", v.error().message);
+  if (*v > store::SchemaVersion())
+    return fmt::format("has schema version {}, newer than this fantrace knows ({}): use a newer fantrace", *v,
+                       store::SchemaVersion());
+  return fmt::format("ok: PostgreSQL, schema version {}{}", *v,
+                     *v < store::SchemaVersion() ? " (brought up to date at the next record)" : "");
+}
+
 // The result of one read-only look at the user's default database.
 std::string DatabaseState(const std::string& path) {
+  if (store::IsPostgresUri(path)) return PgStoreState(path);
   if (access(path.c_str(), F_OK) != 0)
     return "none yet: the first recorded command (fantrace record, or shell integration) creates it";
   if (access(path.c_str(), R_OK | W_OK) != 0)
@@ -62,7 +79,7 @@ void ReportDatabase() {
   // Under sudo, looked at as its user would (cli/database_target.h).
   auto look = [&]() -> Result<std::string> { return DatabaseState(path); };
   Result<std::string> state = target->as_user ? RunAsUser(*target->as_user, look) : look();
-  fmt::print("database: {}: {}\n", path, state ? *state : state.error().message);
+  fmt::print("database: {}: {}\n", ShownLocation(path), state ? *state : state.error().message);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "cli/argv_secrets.h"
 #include "cli/doctor.h"
 #include "cli/export_command.h"
 #include "cli/fsatrace_shim.h"
@@ -9,6 +10,7 @@
 #include "cli/shell_init.h"
 #include "cli/shell_session.h"
 #include "cli/store_commands.h"
+#include "cli/sync_command.h"
 #include "cli/trace_session.h"
 
 int main(int argc, char** argv) {
@@ -18,12 +20,14 @@ int main(int argc, char** argv) {
   // export has options of its own (cli/export_command.cc).
   if (argc > 1 && std::string_view(argv[1]) == "export") return fantrace::cli::RunExport(argc, argv);
   fantrace::cli::Options options = fantrace::cli::ParseOptions(argc, argv);
+  fantrace::cli::HideUriPasswords(argc, argv);  // parsed: the options hold copies
   using fantrace::cli::Mode;
   switch (options.mode) {
     case Mode::kExit: return options.exit_status;
     case Mode::kDoctor: return fantrace::cli::RunDoctor();
     case Mode::kShellInit: return fantrace::cli::RunShellInit(options.shell, options.shell_disable);
     case Mode::kShellSession: return fantrace::cli::RunShellSession(options);
+    case Mode::kSync: return fantrace::cli::RunSync(options);
     case Mode::kRun:
     case Mode::kAttach:
     case Mode::kRecord: return fantrace::cli::RunTraceSession(options);

@@ -277,6 +277,10 @@ Options ParseOptions(int argc, char** argv) {
     o.exit_status = kExitUsage;
     return o;
   };
+  if (store.sync->parsed()) {
+    o.mode = Mode::kSync;
+    return o;
+  }
   if (!run->parsed() && !record->parsed() && !attach->parsed()) {
     o.mode = store.query->parsed()     ? Mode::kQuery
              : store.history->parsed() ? Mode::kHistory

@@ -16,7 +16,7 @@ namespace fantrace::cli {
 
 // kRecord traces like kRun; the other provenance modes only read the
 // database; kExit: nothing more to do (filter-template printed its text).
-enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kShellInit, kShellSession, kExit };
+enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kShellInit, kShellSession, kSync, kExit };
 
 struct Options {
   Mode mode = Mode::kExit;

@@ -12,7 +12,8 @@
 #include "store/content_hash.h"
 #include "store/db_location.h"
 #include "store/file_inspector.h"
-#include "store/schema.h"
+#include "store/open_store.h"
+#include "store/postgres.h"
 #include "store/writer.h"
 
 namespace fantrace::cli {
@@ -30,11 +31,14 @@ std::string CurrentDirectory() {
   return ec ? std::string() : cwd.string();
 }
 
-// The database at `path`, created for recording when missing (directories
-// 0700, the file 0600, owned by whoever runs this) and migrated.
-Result<store::Database> OpenForRecording(const std::string& path) {
-  if (Status st = store::PrepareDatabaseFile(path); !st) return st.error();
-  return store::OpenStore(path, true);
+// The store at `path` (an SQLite file, created for recording when missing
+// with directories 0700 and the file 0600, owned by whoever runs this; or
+// a PostgreSQL URI), migrated.
+Result<std::unique_ptr<store::Connection>> OpenForRecording(const std::string& path) {
+  if (!store::IsPostgresUri(path)) {
+    if (Status st = store::PrepareDatabaseFile(path); !st) return st.error();
+  }
+  return store::OpenAnyStore(path, true);
 }
 
 // The command id as the user's child wrote it.
@@ -59,18 +63,18 @@ Result<std::unique_ptr<Recorder>> Recorder::Open(const Options& o) {
   capture.max_size = *max;
   Result<DatabaseTarget> target = LocateDatabase(o.store);
   if (!target) return target.error();
-  std::optional<store::Database> db;
+  std::unique_ptr<store::Connection> db;
   if (target->as_user) {
     // Created and migrated now, as the user, so that a database they
     // cannot use stops fantrace before the command runs.
     Result<std::string> checked = RunAsUser(*target->as_user, [&]() -> Result<std::string> {
-      Result<store::Database> opened = OpenForRecording(target->path);
+      Result<std::unique_ptr<store::Connection>> opened = OpenForRecording(target->path);
       if (!opened) return opened.error();
       return std::string();
     });
     if (!checked) return checked.error();
   } else {
-    Result<store::Database> opened = OpenForRecording(target->path);
+    Result<std::unique_ptr<store::Connection>> opened = OpenForRecording(target->path);
     if (!opened) return opened.error();
     db = std::move(*opened);
   }
@@ -102,9 +106,9 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
     // a path the command left as a symlink to one of root's files is
     // followed, or not, as the user could.
     Result<std::string> text = RunAsUser(*target_.as_user, [&]() -> Result<std::string> {
-      Result<store::Database> db = OpenForRecording(target_.path);
+      Result<std::unique_ptr<store::Connection>> db = OpenForRecording(target_.path);
       if (!db) return db.error();
-      Result<int64_t> stored = InspectAndWrite(summary, r, *db);
+      Result<int64_t> stored = InspectAndWrite(summary, r, **db);
       if (!stored) return stored.error();
       return std::to_string(*stored);
     });
@@ -118,7 +122,7 @@ Result<int64_t> Recorder::StoreCommand(const Summary& summary, int64_t start_ns,
   return id;
 }
 
-Result<int64_t> Recorder::InspectAndWrite(const Summary& summary, store::CommandRecord& r, store::Database& db) {
+Result<int64_t> Recorder::InspectAndWrite(const Summary& summary, store::CommandRecord& r, store::Connection& db) {
   const store::HashScheme scheme;
   store::KernelDevices devices;
   // Hashing thousands of files, or a few large ones, takes a while: a

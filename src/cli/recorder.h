@@ -26,7 +26,7 @@
 #include "store/capture_policy.h"
 #include "store/command_record.h"
 #include "store/file_facts.h"
-#include "store/sqlite.h"
+#include "store/connection.h"
 
 namespace fantrace::cli {
 
@@ -43,17 +43,19 @@ class Recorder {
   // are used and then forgotten, ready for the next command.
   Result<int64_t> StoreCommand(const Summary& summary, int64_t start_ns, int64_t end_ns,
                                const std::vector<std::string>& argv, const std::string& cwd);
-  const std::string& path() const { return target_.path; }
+  // Where the store is, fit for messages (no password).
+  const std::string& path() const { return shown_; }
 
  private:
-  Recorder(DatabaseTarget target, std::optional<store::Database> db, store::CapturePolicy capture,
+  Recorder(DatabaseTarget target, std::unique_ptr<store::Connection> db, store::CapturePolicy capture,
            const Options& options)
-      : target_(std::move(target)), db_(std::move(db)), capture_(std::move(capture)), options_(options) {}
+      : target_(std::move(target)), shown_(ShownLocation(target_.path)), db_(std::move(db)), capture_(std::move(capture)), options_(options) {}
   // Hashes the files of `summary` into `record` and writes it to `db`.
-  Result<int64_t> InspectAndWrite(const Summary& summary, store::CommandRecord& record, store::Database& db);
+  Result<int64_t> InspectAndWrite(const Summary& summary, store::CommandRecord& record, store::Connection& db);
 
   DatabaseTarget target_;
-  std::optional<store::Database> db_;  // unset when each store opens it as target_.as_user
+  std::string shown_;
+  std::unique_ptr<store::Connection> db_;  // null when each store opens it as target_.as_user
   store::CapturePolicy capture_;
   const Options& options_;
   store::FileFacts facts_;

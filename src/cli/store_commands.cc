@@ -21,7 +21,7 @@
 #include "store/lineage.h"
 #include "store/lineage_render.h"
 #include "store/queries.h"
-#include "store/schema.h"
+#include "store/open_store.h"
 #include "store/time_text.h"
 
 namespace fantrace::cli {
@@ -66,7 +66,7 @@ Status WriteWhole(const std::string& path, const std::string& bytes, mode_t mode
   return Ok{};
 }
 
-int Restore(store::Database& db, const StoreOptions& s) {
+int Restore(store::Connection& db, const StoreOptions& s) {
   std::string hash, name;
   if (store::IsHash(*s.restore)) {
     hash = *s.restore;
@@ -105,7 +105,7 @@ void WarnUnreadable(const std::string& unreadable) {
 // Command id -> the matches of one file question.
 using MatchesById = std::map<int64_t, std::vector<store::FileMatch>>;
 
-Result<MatchesById> MatchFile(store::Database& db, store::FileRole role, const std::string& file) {
+Result<MatchesById> MatchFile(store::Connection& db, store::FileRole role, const std::string& file) {
   std::string unreadable;
   Result<std::vector<store::FileMatch>> found = store::FindFileMatches(db, role, CanonicalPath(file), &unreadable);
   if (!found) return found.error();
@@ -115,10 +115,11 @@ Result<MatchesById> MatchFile(store::Database& db, store::FileRole role, const s
   return by_id;
 }
 
-int Query(store::Database& db, const StoreOptions& s) {
+int Query(store::Connection& db, const StoreOptions& s) {
   if (s.restore) return Restore(db, s);
   store::CommandFilter filter;
   filter.command = s.command;
+  filter.host = s.host;
   if (s.cwd) filter.cwd = CanonicalPath(*s.cwd);
   filter.exit_status = s.exit_status;
   for (auto [text, target] : {std::pair{&s.since, &filter.since_ns}, std::pair{&s.until, &filter.until_ns}}) {
@@ -185,7 +186,7 @@ int Query(store::Database& db, const StoreOptions& s) {
   return 0;
 }
 
-int History(store::Database& db, const StoreOptions& s) {
+int History(store::Connection& db, const StoreOptions& s) {
   store::CommandFilter filter;
   filter.limit = s.limit;
   Result<std::vector<store::CommandRecord>> commands = store::FindCommands(db, filter);
@@ -201,7 +202,7 @@ int History(store::Database& db, const StoreOptions& s) {
   return 0;
 }
 
-int Show(store::Database& db, const StoreOptions& s) {
+int Show(store::Connection& db, const StoreOptions& s) {
   Result<std::optional<store::CommandRecord>> c = store::LoadCommand(db, s.id);
   if (!c) return Fail(c.error().message);
   if (!*c) return Fail(fmt::format("no command #{} in {}", s.id, db.path()), kExitNothing);
@@ -215,7 +216,7 @@ int Show(store::Database& db, const StoreOptions& s) {
   return 0;
 }
 
-int Lineage(store::Database& db, const StoreOptions& s) {
+int Lineage(store::Connection& db, const StoreOptions& s) {
   std::string path = CanonicalPath(s.file);
   store::LineageOptions options;
   options.depth = s.depth;
@@ -255,17 +256,17 @@ int RunStoreCommand(const Options& o) {
     if (Status st = BecomeUser(*target->as_user); !st) return Fail(st.error().message);
   }
   const std::string& path = target->path;
-  if (access(path.c_str(), F_OK) != 0 && errno == ENOENT)
+  if (!target->postgres && access(path.c_str(), F_OK) != 0 && errno == ENOENT)
     return Fail(fmt::format("there is no provenance database at {}; record a command first "
                             "(fantrace record -- COMMAND) or give --db PATH",
                             path));
-  Result<store::Database> db = store::OpenStore(path, false);
+  Result<std::unique_ptr<store::Connection>> db = store::OpenAnyStore(path, false);
   if (!db) return Fail(db.error().message);
   switch (o.mode) {
-    case Mode::kQuery: return Query(*db, o.store);
-    case Mode::kHistory: return History(*db, o.store);
-    case Mode::kShow: return Show(*db, o.store);
-    case Mode::kLineage: return Lineage(*db, o.store);
+    case Mode::kQuery: return Query(**db, o.store);
+    case Mode::kHistory: return History(**db, o.store);
+    case Mode::kShow: return Show(**db, o.store);
+    case Mode::kLineage: return Lineage(**db, o.store);
     default: return Fail("internal error: not a database command");
   }
 }

@@ -12,10 +12,12 @@ namespace fantrace::cli {
 namespace {
 
 constexpr const char* kDbHelp =
-    "The provenance database (default: $XDG_DATA_HOME/fantrace/provenance.db, i.e. "
-    "~/.local/share/fantrace/provenance.db of the invoking user, SUDO_USER under sudo)";
+    "The provenance database: an SQLite file, or a PostgreSQL store as postgresql://... (default: "
+    "$FANTRACE_DB, else a 'db = ...' line in $XDG_CONFIG_HOME/fantrace/config, else "
+    "$XDG_DATA_HOME/fantrace/provenance.db, i.e. ~/.local/share/fantrace/provenance.db of the "
+    "invoking user, SUDO_USER under sudo)";
 
-void AddDbOption(CLI::App* cmd, StoreOptions& s) { cmd->add_option("--db", s.db, kDbHelp)->type_name("PATH"); }
+void AddDbOption(CLI::App* cmd, StoreOptions& s) { cmd->add_option("--db", s.db, kDbHelp)->type_name("PATH|URI"); }
 
 // A whole number from `min` to `max` named `what` in the message (CLI11's
 // own range check prints the limits of a double, and lets "-1" through to
@@ -61,6 +63,13 @@ constexpr const char* kLineageFooter =
     "  fantrace lineage --format dot results.csv | dot -Tsvg > lineage.svg\n"
     "  fantrace lineage --format html -o lineage.html results.csv\n";
 
+constexpr const char* kSyncFooter =
+    "\nExit status: 0 when every command is in the central store, 2 on errors (no database,\n"
+    "a store that cannot be reached, bad options).\n"
+    "\nExamples:\n"
+    "  fantrace sync --to postgresql://provenance.example.org/fantrace\n"
+    "  fantrace sync --from ~/old.db --to postgresql:///fantrace?host=/run/postgresql\n";
+
 }  // namespace
 
 const char* const kStoreFooter =
@@ -76,6 +85,7 @@ const char* const kStoreFooter =
     "  show     one recorded command with all its files\n"
     "  lineage  the chain of commands and files that led to a file\n"
     "           (text, Graphviz DOT, JSON or a standalone HTML page)\n"
+    "  sync     copy the commands of a local database into a central PostgreSQL store\n"
     "  query, show and lineage exit 0 when they found something, 1 when\n"
     "  nothing matched, 2 on errors; history exits 0 or 2.\n"
     "\nProvenance examples:\n"
@@ -124,6 +134,7 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
                       "Command lines containing PATTERN, or matching it as a glob if it has *, ? or [")
       ->type_name("PATTERN");
   c.query->add_option("--cwd", s.cwd, "Commands run in DIR or below it")->type_name("DIR");
+  c.query->add_option("--host", s.host, "Commands recorded on HOST (its hostname)")->type_name("HOST");
   c.query->add_option("--since", s.since,
                       "Commands started at or after TIME: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local), "
                       "@EPOCH, or an age such as 30m, 2h, 7d")
@@ -179,6 +190,19 @@ StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o) {
                       "Also list inputs under system directories (/usr, /etc, /lib, ...) that no "
                       "recorded command wrote");
   c.lineage->add_flag("--json", [&s](int64_t) { s.format = "json"; }, "Same as --format json");
+
+  c.sync = app.add_subcommand(
+      "sync",
+      "Copy the commands of a local database that a central PostgreSQL store does not have yet "
+      "(run it again: nothing is copied twice)");
+  c.sync->footer(kSyncFooter);
+  c.sync->add_option("--to", s.sync_to,
+                     "The central store: postgresql://[USER@]HOST/DB (put a password in ~/.pgpass or "
+                     "PGPASSFILE, not here: the command line is visible to every user)")
+      ->required()
+      ->type_name("URI");
+  c.sync->add_option("--from", s.sync_from, "The local SQLite database (default: the one record uses)")
+      ->type_name("PATH");
   return c;
 }
 
@@ -187,11 +211,11 @@ std::optional<std::string> CheckStoreOptions(const StoreSubcommands& c, Options&
   if (c.query->parsed()) {
     if (s.restore && s.restore_dir.empty()) return "--restore needs -o DIR";
     if (!s.restore && !s.restore_dir.empty()) return "-o DIR is for --restore";
-    bool filters = s.wfile || s.rfile || s.command || s.cwd || s.since || s.until || s.exit_status;
+    bool filters = s.wfile || s.rfile || s.command || s.cwd || s.host || s.since || s.until || s.exit_status;
     if (s.restore && filters) return "--restore takes no other query options";
     if (s.restore && s.json) return "--restore writes a file, not JSON";
     if (!s.restore && !filters)
-      return "query needs at least one of --wfile, --rfile, --command, --cwd, --since, --until, "
+      return "query needs at least one of --wfile, --rfile, --command, --cwd, --host, --since, --until, "
              "--exit-status or --restore (use 'fantrace history' to list commands)";
   }
   return std::nullopt;

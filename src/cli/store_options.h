@@ -23,10 +23,12 @@ struct StoreOptions {
   std::string capture_max = "256K";
   bool no_capture = false;
   // query
-  std::optional<std::string> wfile, rfile, command, cwd, since, until;
+  std::optional<std::string> wfile, rfile, command, cwd, since, until, host;
   std::optional<int> exit_status;
   std::optional<std::string> restore;
   std::string restore_dir;
+  // sync
+  std::string sync_to, sync_from;
   // history
   size_t limit = 20;
   // show
@@ -45,9 +47,10 @@ struct StoreSubcommands {
   CLI::App* history = nullptr;
   CLI::App* show = nullptr;
   CLI::App* lineage = nullptr;
+  CLI::App* sync = nullptr;
 };
 
-// Adds the five subcommands to `app`, storing into `o.store`. `record`
+// Adds the six subcommands to `app`, storing into `o.store`. `record`
 // gets no trace options here: the caller adds the ones run has.
 StoreSubcommands AddStoreSubcommands(CLI::App& app, Options& o);
 

@@ -54,6 +54,9 @@ struct CommandRecord {
   uint64_t events = 0;
   uint64_t lost = 0;
   std::string fantrace_version;
+  // A random 128-bit id in hex, the same in every store the command is in
+  // (fantrace sync); assigned when stored if empty.
+  std::string uuid;
   std::vector<FileRecord> files;
 };
 

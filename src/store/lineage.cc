@@ -1,6 +1,9 @@
 #include "store/lineage.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <tuple>
 #include <set>
 #include <string_view>
 
@@ -9,7 +12,7 @@ namespace {
 
 class Builder {
  public:
-  Builder(Database& db, const LineageOptions& options) : db_(db), options_(options) {}
+  Builder(Connection& db, const LineageOptions& options) : db_(db), options_(options) {}
 
   // Fills `node.writer` from the first of `writers`, expanding it when the
   // depth allows and it was not expanded before.
@@ -41,7 +44,7 @@ class Builder {
       // Inputs: what it read, and the scripts it ran (their content kept).
       bool input = f.role == FileRole::kRead || (f.role == FileRole::kExecuted && f.captured);
       if (!input || !listed.insert(f.path).second) continue;
-      Result<std::vector<FileMatch>> writers = FindEarlierWriters(db_, f, cmd.command.start_ns);
+      Result<std::vector<FileMatch>> writers = EarlierWriters(f, cmd.command.start_ns);
       if (!writers) return writers.error();
       if (writers->empty() && !options_.all_inputs && IsSystemPath(f.path)) continue;
       LineageFile node;
@@ -52,9 +55,26 @@ class Builder {
     return Ok{};
   }
 
-  Database& db_;
+  // FindEarlierWriters, except for files known to have no writer before
+  // a later time: every command reads the same libraries, and on a
+  // central store each question is a round trip.
+  Result<std::vector<FileMatch>> EarlierWriters(const FileRecord& f, int64_t before_ns) {
+    auto key = std::make_tuple(f.path, f.hash, f.size);
+    if (auto known = no_writer_before_.find(key); known != no_writer_before_.end() && before_ns <= known->second)
+      return std::vector<FileMatch>{};
+    Result<std::vector<FileMatch>> writers = FindEarlierWriters(db_, f, before_ns);
+    if (writers && writers->empty()) {
+      auto [at, added] = no_writer_before_.emplace(key, before_ns);
+      if (!added) at->second = std::max(at->second, before_ns);
+    }
+    return writers;
+  }
+
+  Connection& db_;
   const LineageOptions& options_;
   std::set<int64_t> expanded_;
+  // (path, hash, size) -> a time before which no command wrote it.
+  std::map<std::tuple<std::string, std::optional<std::string>, std::optional<uint64_t>>, int64_t> no_writer_before_;
 };
 
 }  // namespace
@@ -68,7 +88,7 @@ bool IsSystemPath(const std::string& path) {
   return false;
 }
 
-Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options,
+Result<LineageFile> BuildLineage(Connection& db, const std::string& path, const LineageOptions& options,
                                  std::string* unreadable) {
   Result<std::vector<FileMatch>> writers = FindFileMatches(db, FileRole::kWritten, path, unreadable);
   if (!writers) return writers.error();

@@ -15,7 +15,7 @@
 #include "fantrace/result.h"
 #include "store/command_record.h"
 #include "store/queries.h"
-#include "store/sqlite.h"
+#include "store/connection.h"
 
 namespace fantrace::store {
 
@@ -43,7 +43,7 @@ struct LineageOptions {
 // The lineage of the file at `path` (absolute, canonical). A file nothing
 // recorded wrote yields a root without a writer. `unreadable` as for
 // FindFileMatches: why the file exists but could not be read, if so.
-Result<LineageFile> BuildLineage(Database& db, const std::string& path, const LineageOptions& options,
+Result<LineageFile> BuildLineage(Connection& db, const std::string& path, const LineageOptions& options,
                                  std::string* unreadable = nullptr);
 
 // True for paths under the system directories the default view omits.

@@ -14,7 +14,7 @@ namespace fantrace::store {
 namespace {
 
 constexpr const char* kCommandColumns =
-    "id, argv, cwd, user, uid, hostname, start_ns, end_ns, exit_status, events, lost, fantrace_version";
+    "id, argv, cwd, \"user\", uid, hostname, start_ns, end_ns, exit_status, events, lost, fantrace_version, uuid";
 
 CommandRecord CommandFromRow(const Statement& st) {
   CommandRecord c;
@@ -33,6 +33,7 @@ CommandRecord CommandFromRow(const Statement& st) {
   c.events = static_cast<uint64_t>(st.Int(9));
   c.lost = static_cast<uint64_t>(st.Int(10));
   c.fantrace_version = st.Text(11);
+  c.uuid = st.Text(12);
   return c;
 }
 
@@ -69,12 +70,43 @@ FileRecord FileFromRow(const Statement& st) {
 
 bool HasGlob(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
 
+}  // namespace
+
+std::string GlobToRegex(const std::string& glob) {
+  std::string re = "^";
+  for (size_t i = 0; i < glob.size(); ++i) {
+    char c = glob[i];
+    if (c == '*') {
+      re += ".*";
+    } else if (c == '?') {
+      re += '.';
+    } else if (c == '[' && glob.find(']', i + 2) != std::string::npos) {
+      // SQLite's classes: [abc], [a-z], [^abc]; a ']' first is literal.
+      size_t end = glob.find(']', i + 2);
+      std::string body = glob.substr(i + 1, end - i - 1);
+      re += '[';
+      for (char b : body) {
+        if (b == '\\') re += "\\\\";
+        else re += b;
+      }
+      re += ']';
+      i = end;
+    } else {
+      if (std::string_view("\\.^$|()[]{}+*?").find(c) != std::string_view::npos) re += '\\';
+      re += c;
+    }
+  }
+  return re + "$";
+}
+
+namespace {
+
 struct HashSchemeRow {
   int64_t id;
   HashScheme scheme;
 };
 
-Result<std::vector<HashSchemeRow>> HashSchemes(Database& db) {
+Result<std::vector<HashSchemeRow>> HashSchemes(Connection& db) {
   Result<Statement> st = db.Prepare("SELECT id, algorithm, whole_max, chunk_count, chunk_size FROM hash_schemes");
   if (!st) return st.error();
   std::vector<HashSchemeRow> out;
@@ -93,7 +125,7 @@ Result<std::vector<HashSchemeRow>> HashSchemes(Database& db) {
 // command first, with the parameters `bind` sets, and appends those not in
 // `seen` as matches of `kind`.
 template <typename Binder>
-Status CollectMatches(Database& db, const std::string& where, Binder bind, MatchKind kind,
+Status CollectMatches(Connection& db, const std::string& where, Binder bind, MatchKind kind,
                       std::set<int64_t>& seen, std::vector<FileMatch>& out) {
   Result<Statement> st = db.Prepare(fmt::format(
       "SELECT {} FROM files f JOIN commands c ON c.id = f.command_id WHERE {} ORDER BY c.start_ns DESC",
@@ -119,26 +151,32 @@ void PreferSamePath(std::vector<FileMatch>& matches, const std::string& path) {
 
 }  // namespace
 
-Result<std::vector<CommandRecord>> FindCommands(Database& db, const CommandFilter& f) {
-  std::string sql = fmt::format("SELECT {} FROM commands WHERE 1", kCommandColumns);
-  if (f.command) sql += HasGlob(*f.command) ? " AND command_line GLOB ?1" : " AND instr(command_line, ?1) > 0";
+Result<std::vector<CommandRecord>> FindCommands(Connection& db, const CommandFilter& f) {
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  std::string sql = fmt::format("SELECT {} FROM commands WHERE 1 = 1", kCommandColumns);
+  if (f.command) {
+    if (HasGlob(*f.command)) sql += pg ? " AND command_line ~ ?1" : " AND command_line GLOB ?1";
+    else sql += pg ? " AND strpos(command_line, ?1) > 0" : " AND instr(command_line, ?1) > 0";
+  }
   if (f.cwd) sql += " AND (cwd = ?2 OR substr(cwd, 1, length(?2) + 1) = ?2 || '/' OR ?2 = '/')";
   if (f.since_ns) sql += " AND start_ns >= ?3";
   if (f.until_ns) sql += " AND start_ns <= ?4";
   if (f.exit_status) sql += " AND exit_status = ?5";
-  if (f.ids) {
-    sql += " AND id IN (SELECT value FROM json_each(?6))";
-  }
+  if (f.ids)
+    sql += pg ? " AND id IN (SELECT jsonb_array_elements_text(?6::jsonb)::bigint)"
+              : " AND id IN (SELECT value FROM json_each(?6))";
+  if (f.host) sql += " AND hostname = ?7";
   sql += " ORDER BY start_ns DESC, id DESC";
   if (f.limit > 0) sql += fmt::format(" LIMIT {}", f.limit);
   Result<Statement> st = db.Prepare(sql);
   if (!st) return st.error();
-  if (f.command) st->Bind(1, *f.command);
+  if (f.command) st->Bind(1, pg && HasGlob(*f.command) ? GlobToRegex(*f.command) : *f.command);
   if (f.cwd) st->Bind(2, f.cwd->size() > 1 && f.cwd->ends_with('/') ? f.cwd->substr(0, f.cwd->size() - 1) : *f.cwd);
   if (f.since_ns) st->Bind(3, *f.since_ns);
   if (f.until_ns) st->Bind(4, *f.until_ns);
   if (f.exit_status) st->Bind(5, int64_t{*f.exit_status});
   if (f.ids) st->Bind(6, nlohmann::json(*f.ids).dump());
+  if (f.host) st->Bind(7, *f.host);
   std::vector<CommandRecord> out;
   while (true) {
     Result<bool> row = st->Step();
@@ -149,7 +187,7 @@ Result<std::vector<CommandRecord>> FindCommands(Database& db, const CommandFilte
   return out;
 }
 
-Result<std::optional<CommandRecord>> LoadCommand(Database& db, int64_t id) {
+Result<std::optional<CommandRecord>> LoadCommand(Connection& db, int64_t id) {
   CommandFilter filter;
   filter.ids = std::set<int64_t>{id};
   Result<std::vector<CommandRecord>> found = FindCommands(db, filter);
@@ -171,7 +209,7 @@ Result<std::optional<CommandRecord>> LoadCommand(Database& db, int64_t id) {
   return std::optional<CommandRecord>(std::move(c));
 }
 
-Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path,
+Result<std::vector<FileMatch>> FindFileMatches(Connection& db, FileRole role, const std::string& path,
                                                std::string* unreadable) {
   std::vector<FileMatch> out;
   std::set<int64_t> seen;
@@ -211,7 +249,7 @@ Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, cons
   return out;
 }
 
-Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord& file, int64_t before_ns) {
+Result<std::vector<FileMatch>> FindEarlierWriters(Connection& db, const FileRecord& file, int64_t before_ns) {
   std::vector<FileMatch> out;
   std::set<int64_t> seen;
   if (file.hash && file.size) {
@@ -232,7 +270,7 @@ Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord
   return out;
 }
 
-Result<std::optional<std::string>> LoadBlob(Database& db, const std::string& hash) {
+Result<std::optional<std::string>> LoadBlob(Connection& db, const std::string& hash) {
   Result<Statement> st = db.Prepare("SELECT content FROM blobs WHERE hash = ?");
   if (!st) return st.error();
   st->Bind(1, hash);
@@ -242,7 +280,7 @@ Result<std::optional<std::string>> LoadBlob(Database& db, const std::string& has
   return std::optional<std::string>(st->Text(0));
 }
 
-Result<std::optional<std::string>> CapturedHashOfPath(Database& db, const std::string& path) {
+Result<std::optional<std::string>> CapturedHashOfPath(Connection& db, const std::string& path) {
   Result<Statement> st = db.Prepare(
       "SELECT f.captured FROM files f JOIN commands c ON c.id = f.command_id "
       "WHERE f.path = ? AND f.captured IS NOT NULL ORDER BY c.start_ns DESC LIMIT 1");

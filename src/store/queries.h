@@ -2,6 +2,8 @@
 // directory, time, exit status), one command with its files, the commands
 // that wrote or read a file (by content first, then by path), and captured
 // contents by hash or path. Read-only; safe while another process records.
+// Each takes either store (store/connection.h): a store::Database (SQLite)
+// or a store::PgDatabase.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +14,7 @@
 
 #include "fantrace/result.h"
 #include "store/command_record.h"
-#include "store/sqlite.h"
+#include "store/connection.h"
 
 namespace fantrace::store {
 
@@ -21,6 +23,7 @@ struct CommandFilter {
   // (*, ?, [...]) if it has glob characters, else a substring.
   std::optional<std::string> command;
   std::optional<std::string> cwd;  // this directory or below
+  std::optional<std::string> host;  // recorded on this host (its hostname)
   std::optional<int64_t> since_ns;  // started at or after
   std::optional<int64_t> until_ns;  // started at or before
   std::optional<int> exit_status;
@@ -28,11 +31,15 @@ struct CommandFilter {
   size_t limit = 0;                      // 0: all; newest first either way
 };
 
+// SQLite's GLOB pattern as an anchored POSIX regular expression (what
+// PostgreSQL matches --command patterns with).
+std::string GlobToRegex(const std::string& glob);
+
 // Commands without their files, newest first.
-Result<std::vector<CommandRecord>> FindCommands(Database& db, const CommandFilter& filter);
+Result<std::vector<CommandRecord>> FindCommands(Connection& db, const CommandFilter& filter);
 
 // One command with its files (contents not loaded); nullopt if no such id.
-Result<std::optional<CommandRecord>> LoadCommand(Database& db, int64_t id);
+Result<std::optional<CommandRecord>> LoadCommand(Connection& db, int64_t id);
 
 enum class MatchKind { kContent, kPath };
 
@@ -55,16 +62,16 @@ struct FileMatch {
 // cannot be read matches by path only, and those matches are not marked
 // changed: nothing was compared. `unreadable`, when given, receives why it
 // could not be read ("" when it could, or is missing).
-Result<std::vector<FileMatch>> FindFileMatches(Database& db, FileRole role, const std::string& path,
+Result<std::vector<FileMatch>> FindFileMatches(Connection& db, FileRole role, const std::string& path,
                                                std::string* unreadable = nullptr);
 
 // The written rows with the content (hash and size) of `file`, or at its
 // path, of commands started before `before_ns`; ordered as FindFileMatches.
-Result<std::vector<FileMatch>> FindEarlierWriters(Database& db, const FileRecord& file, int64_t before_ns);
+Result<std::vector<FileMatch>> FindEarlierWriters(Connection& db, const FileRecord& file, int64_t before_ns);
 
 // Captured content by hash; nullopt if none.
-Result<std::optional<std::string>> LoadBlob(Database& db, const std::string& hash);
+Result<std::optional<std::string>> LoadBlob(Connection& db, const std::string& hash);
 // The hash of the newest captured content of `path`; nullopt if none.
-Result<std::optional<std::string>> CapturedHashOfPath(Database& db, const std::string& path);
+Result<std::optional<std::string>> CapturedHashOfPath(Connection& db, const std::string& path);
 
 }  // namespace fantrace::store

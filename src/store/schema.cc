@@ -13,7 +13,7 @@ namespace {
 
 // Migration i takes the schema from version i to i+1. Never edit a
 // migration that has shipped: add the next one.
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, kSchemaVersion> kMigrations{
     // 0 -> 1: the first schema.
     R"sql(
 CREATE TABLE hash_schemes(
@@ -60,6 +60,14 @@ CREATE INDEX files_command ON files(command_id);
 CREATE INDEX files_path ON files(path, role);
 CREATE INDEX files_hash ON files(hash, size);
 )sql",
+    // 1 -> 2: a stable identity per command, so that `fantrace sync` can
+    // tell which commands a central store has already; commands by host.
+    R"sql(
+ALTER TABLE commands ADD COLUMN uuid TEXT;
+UPDATE commands SET uuid = lower(hex(randomblob(16))) WHERE uuid IS NULL;
+CREATE UNIQUE INDEX commands_uuid ON commands(uuid);
+CREATE INDEX commands_host ON commands(hostname, start_ns);
+)sql",
 };
 
 Result<int> UserVersion(Database& db) {
@@ -93,7 +101,7 @@ static Status SetUp(Database& db, const std::string& path) {
   return Migrate(db);
 }
 
-int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int SchemaVersion() { return kSchemaVersion; }
 
 Status Migrate(Database& db) {
   Result<int> seen = UserVersion(db);

@@ -16,6 +16,8 @@ namespace fantrace::store {
 // The version this fantrace writes; a database from a newer fantrace is
 // refused rather than misread.
 int SchemaVersion();
+// Both stores (and store/postgres_schema.cc) have this many migrations.
+inline constexpr int kSchemaVersion = 2;
 
 // How long a writer waits for another one's transaction to end.
 inline constexpr int kBusyTimeoutMs = 30'000;

@@ -8,8 +8,37 @@
 
 namespace fantrace::store {
 
+namespace {
+
+// A prepared SQLite statement; `db` outlives it.
+class SqliteCursor : public Cursor {
+ public:
+  SqliteCursor(sqlite3_stmt* stmt, const Database* db) : stmt_(stmt), db_(db) {}
+  void Bind(int index, int64_t value) override;
+  void Bind(int index, std::string_view text) override;
+  void BindBlob(int index, std::string_view bytes) override;
+  void BindNull(int index) override;
+  Result<bool> Step() override;
+  void Reset() override;
+  bool IsNull(int column) const override;
+  int64_t Int(int column) const override;
+  std::string Text(int column) const override;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  };
+  void Check(int rc) {
+    if (rc != SQLITE_OK) bind_error_ = rc;
+  }
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  const Database* db_;
+  int bind_error_ = 0;
+};
+
+}  // namespace
+
 void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 
 Result<Database> Database::Open(const std::string& path, bool create) {
   sqlite3* raw = nullptr;
@@ -45,35 +74,24 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
     return ErrorOf("preparing a query failed");
-  return Statement(stmt, this);
+  return Statement(std::make_unique<SqliteCursor>(stmt, this));
 }
 
 int64_t Database::LastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
 
-Statement& Statement::Bind(int index, int64_t value) {
-  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK) bind_error_ = rc;
-  return *this;
+void SqliteCursor::Bind(int index, int64_t value) { Check(sqlite3_bind_int64(stmt_.get(), index, value)); }
+
+void SqliteCursor::Bind(int index, std::string_view text) {
+  Check(sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-Statement& Statement::Bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK) bind_error_ = rc;
-  return *this;
+void SqliteCursor::BindBlob(int index, std::string_view bytes) {
+  Check(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
 }
 
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  if (int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-      rc != SQLITE_OK)
-    bind_error_ = rc;
-  return *this;
-}
+void SqliteCursor::BindNull(int index) { Check(sqlite3_bind_null(stmt_.get(), index)); }
 
-Statement& Statement::BindNull(int index) {
-  if (int rc = sqlite3_bind_null(stmt_.get(), index); rc != SQLITE_OK) bind_error_ = rc;
-  return *this;
-}
-
-Result<bool> Statement::Step() {
+Result<bool> SqliteCursor::Step() {
   if (bind_error_ != 0)
     return MakeError(fmt::format("binding a query parameter failed in {}: {}", db_->path(),
                                  sqlite3_errstr(bind_error_)));
@@ -83,44 +101,21 @@ Result<bool> Statement::Step() {
   return db_->ErrorOf("a database statement failed");
 }
 
-Status Statement::Run() {
-  while (true) {
-    Result<bool> row = Step();
-    if (!row) return row.error();
-    if (!*row) return Ok{};
-  }
-}
-
-void Statement::Reset() {
+void SqliteCursor::Reset() {
   // sqlite3_reset repeats the last Step's error, which Step already returned.
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());
   bind_error_ = 0;
 }
 
-bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
+bool SqliteCursor::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
-int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+int64_t SqliteCursor::Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 
-std::string Statement::Text(int column) const {
+std::string SqliteCursor::Text(int column) const {
   const void* data = sqlite3_column_blob(stmt_.get(), column);
   int size = sqlite3_column_bytes(stmt_.get(), column);
   return data ? std::string(static_cast<const char*>(data), static_cast<size_t>(size)) : std::string();
-}
-
-Result<Transaction> Transaction::Begin(Database& db) {
-  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st) return st.error();
-  return Transaction(&db);
-}
-
-Transaction::~Transaction() {
-  if (db_) (void)db_->Exec("ROLLBACK");
-}
-
-Status Transaction::Commit() {
-  Status st = db_->Exec("COMMIT");
-  if (st) db_ = nullptr;
-  return st;
 }
 
 }  // namespace fantrace::store

@@ -5,19 +5,29 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "fantrace/result.h"
 #include "store/command_record.h"
 #include "store/content_hash.h"
-#include "store/sqlite.h"
+#include "store/connection.h"
 
 namespace fantrace::store {
 
-// The id of the new command.
-Result<int64_t> WriteCommand(Database& db, const CommandRecord& record, const HashScheme& scheme);
+// The id of the new command. A record without a uuid gets a new one.
+Result<int64_t> WriteCommand(Connection& db, const CommandRecord& record, const HashScheme& scheme);
+
+// The same inside the caller's transaction; nullopt (and nothing written)
+// when the store has a command with the record's uuid already.
+Result<std::optional<int64_t>> InsertCommandOnce(Connection& db, const CommandRecord& record,
+                                                 const HashScheme& scheme);
+
+// 32 random hex digits.
+std::string NewCommandUuid();
 
 // The id of `scheme` in the database, adding it if it is new. Call inside a
 // transaction.
-Result<int64_t> HashSchemeId(Database& db, const HashScheme& scheme);
+Result<int64_t> HashSchemeId(Connection& db, const HashScheme& scheme);
 
 }  // namespace fantrace::store

@@ -4,7 +4,8 @@
 // changed after its command; a file stat names by another device than the
 // kernel; SIGKILL during record; two records at once. provenance_cli.cc:
 // bad input, --help; provenance_sudo.cc: the database and the traced files
-// under sudo.
+// under sudo. Every test here runs against both stores, SQLite and the
+// test PostgreSQL server, with the same expectations.
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -29,24 +31,37 @@
 namespace fantrace::itest {
 namespace {
 
-class Provenance : public ::testing::Test {
+// A pipeline recorded once per store and test process, shared by the
+// tests that only read it.
+class Provenance : public ::testing::TestWithParam<StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    if (geteuid() == 0) pipeline_ = new Pipeline;
-  }
-  static void TearDownTestSuite() {
-    delete pipeline_;
-    pipeline_ = nullptr;
-  }
+  static void TearDownTestSuite() { pipelines_.clear(); }
   void SetUp() override {
     FANTRACE_REQUIRE_ROOT();
-    ASSERT_TRUE(pipeline_ && pipeline_->gen_id && pipeline_->sort_id && pipeline_->cp_id);
+    std::unique_ptr<Pipeline>& p = pipelines_[GetParam()];
+    if (!p) p = std::make_unique<Pipeline>(GetParam());
+    pipeline_ = p.get();
+    ASSERT_TRUE(pipeline_->gen_id && pipeline_->sort_id && pipeline_->cp_id);
   }
-  static Pipeline* pipeline_;
+  static std::map<StoreKind, std::unique_ptr<Pipeline>> pipelines_;
+  Pipeline* pipeline_ = nullptr;
 };
-Pipeline* Provenance::pipeline_ = nullptr;
+std::map<StoreKind, std::unique_ptr<Pipeline>> Provenance::pipelines_;
+INSTANTIATE_TEST_SUITE_P(Stores, Provenance, ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres), StoreName);
 
-TEST_F(Provenance, WfileOnTheCopyFindsTheCommandThatProducedTheContent) {
+// Tests that record their own commands, in a store of the parameter's kind.
+class ProvenanceChanges : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override { FANTRACE_REQUIRE_ROOT(); }
+  std::string NewDb(const TempDir& dir) { return NewStore(GetParam(), dir); }
+};
+INSTANTIATE_TEST_SUITE_P(Stores, ProvenanceChanges, ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         StoreName);
+using ProvenanceRecord = ProvenanceChanges;
+INSTANTIATE_TEST_SUITE_P(Stores, ProvenanceRecord, ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         StoreName);
+
+TEST_P(Provenance, WfileOnTheCopyFindsTheCommandThatProducedTheContent) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"query", "--json", "--wfile", p.elsewhere / "copy.csv"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -80,7 +95,7 @@ TEST_F(Provenance, WfileOnTheCopyFindsTheCommandThatProducedTheContent) {
   EXPECT_NE(table.out.find("sort -t, -k2 -n -o sorted.csv data.csv"), std::string::npos) << table.out;
 }
 
-TEST_F(Provenance, RfileFindsTheReaders) {
+TEST_P(Provenance, RfileFindsTheReaders) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"query", "--json", "--rfile", p.work / "data.csv"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -89,7 +104,7 @@ TEST_F(Provenance, RfileFindsTheReaders) {
   EXPECT_EQ(Ids(ParseJson(sorted)), std::vector<int64_t>{p.cp_id}) << sorted.out;
 }
 
-TEST_F(Provenance, QueryFiltersCombine) {
+TEST_P(Provenance, QueryFiltersCombine) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"query", "--json", "--command", "cp *", "--cwd", p.work.path(), "--since", "1h",
                            "--exit-status", "0"});
@@ -105,7 +120,7 @@ TEST_F(Provenance, QueryFiltersCombine) {
   EXPECT_NE(bad.err.find("yesterday"), std::string::npos) << bad.err;
 }
 
-TEST_F(Provenance, HistoryListsTheLatestCommandsOneLineEach) {
+TEST_P(Provenance, HistoryListsTheLatestCommandsOneLineEach) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"history", "-n", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -122,7 +137,7 @@ TEST_F(Provenance, HistoryListsTheLatestCommandsOneLineEach) {
   EXPECT_EQ(Ids(ParseJson(p.Run({"history", "--json"}))), (std::vector<int64_t>{p.gen_id, p.sort_id, p.cp_id}));
 }
 
-TEST_F(Provenance, ShowHasTheCommandAndAllItsFiles) {
+TEST_P(Provenance, ShowHasTheCommandAndAllItsFiles) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"show", "--json", std::to_string(p.gen_id)});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -153,7 +168,7 @@ TEST_F(Provenance, ShowHasTheCommandAndAllItsFiles) {
   EXPECT_EQ(p.Run({"show", "9999"}).status, 1);
 }
 
-TEST_F(Provenance, LineageWalksFromTheCopyBackToTheScript) {
+TEST_P(Provenance, LineageWalksFromTheCopyBackToTheScript) {
   Pipeline& p = *pipeline_;
   ProcessResult r = p.Run({"lineage", p.elsewhere / "copy.csv"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -182,7 +197,7 @@ TEST_F(Provenance, LineageWalksFromTheCopyBackToTheScript) {
   EXPECT_EQ(p.Run({"lineage", other / "orphan"}).status, 1);
 }
 
-TEST_F(Provenance, RestoreGivesBackTheScriptByteForByte) {
+TEST_P(Provenance, RestoreGivesBackTheScriptByteForByte) {
   Pipeline& p = *pipeline_;
   TempDir out;
   ProcessResult r = p.Run({"query", "--restore", p.script, "-o", out / "restored"});
@@ -202,9 +217,8 @@ TEST_F(Provenance, RestoreGivesBackTheScriptByteForByte) {
       << "data is not kept, only scripts and configuration";
 }
 
-TEST(ProvenanceChanges, FileChangedAfterTheCommandIsReportedAsChanged) {
-  FANTRACE_REQUIRE_ROOT();
-  Pipeline p;
+TEST_P(ProvenanceChanges, FileChangedAfterTheCommandIsReportedAsChanged) {
+  Pipeline p(GetParam());
   WriteFile(p.work / "sorted.csv", "edited by hand\n");
   ProcessResult r = p.Run({"query", "--json", "--wfile", p.work / "sorted.csv"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -218,10 +232,9 @@ TEST(ProvenanceChanges, FileChangedAfterTheCommandIsReportedAsChanged) {
   EXPECT_NE(lineage.out.find("content changed since"), std::string::npos) << lineage.out;
 }
 
-TEST(ProvenanceChanges, FileChangedBeforeItCouldBeHashedHasNoHash) {
-  FANTRACE_REQUIRE_ROOT();
+TEST_P(ProvenanceChanges, FileChangedBeforeItCouldBeHashedHasNoHash) {
   TempDir work;
-  std::string db = work / "p.db";
+  std::string db = NewDb(work);
   ASSERT_EQ(RunUntraced({"mkfifo", work / "written", work / "changed"}).status, 0);
   // Outside the traced tree: waits for the command to have written out.txt,
   // appends to it, and only then lets the command exit, so the file differs
@@ -248,8 +261,7 @@ TEST(ProvenanceChanges, FileChangedBeforeItCouldBeHashedHasNoHash) {
 // stat's device number is not always the one the kernel's events carry:
 // on an overlay over two filesystems (as on btrfs) a file reports its
 // layer's. Its hash is still verified against the kernel's facts.
-TEST(ProvenanceRecord, FilesWhoseStatDeviceIsNotTheKernelsAreVerified) {
-  FANTRACE_REQUIRE_ROOT();
+TEST_P(ProvenanceRecord, FilesWhoseStatDeviceIsNotTheKernelsAreVerified) {
   if (ReadFile("/proc/filesystems").find("\toverlay\n") == std::string::npos &&
       RunUntraced({"modprobe", "overlay"}).status != 0)
     GTEST_SKIP() << "this kernel has no overlayfs";
@@ -264,7 +276,7 @@ TEST(ProvenanceRecord, FilesWhoseStatDeviceIsNotTheKernelsAreVerified) {
                      fmt::format("lowerdir={},upperdir={},workdir={}", dir / "lower", dir / "upper/data",
                                  dir / "upper/work"));
   ASSERT_TRUE(merged.mounted());
-  std::string work = dir / "merged", db = dir / "p.db";
+  std::string work = dir / "merged", db = NewDb(dir);
   ProcessResult r = Fantrace(work, {"record", "--db", db, "--", "sh", "-c", "cat in.txt > out.txt"});
   ASSERT_EQ(r.status, 0) << r.err;
   ASSERT_NE(Stat(work + "/out.txt").st_dev, Stat(work).st_dev) << "the case under test: a layer's device number";
@@ -280,12 +292,12 @@ TEST(ProvenanceRecord, FilesWhoseStatDeviceIsNotTheKernelsAreVerified) {
   EXPECT_EQ(found[0]["matches"][0]["match"], "content");
 }
 
-TEST(ProvenanceRecord, ExitStatusIsTheCommands) {
-  FANTRACE_REQUIRE_ROOT();
+TEST_P(ProvenanceRecord, ExitStatusIsTheCommands) {
   TempDir work;
-  ProcessResult r = Fantrace(work.path(), {"record", "--db", work / "p.db", "--", "sh", "-c", "exit 3"});
+  const std::string db = NewDb(work);
+  ProcessResult r = Fantrace(work.path(), {"record", "--db", db, "--", "sh", "-c", "exit 3"});
   EXPECT_EQ(r.status, 3) << r.err;
-  Json history = ParseJson(Fantrace(work.path(), {"history", "--db", work / "p.db", "--json"}));
+  Json history = ParseJson(Fantrace(work.path(), {"history", "--db", db, "--json"}));
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0]["exit_status"], 3);
   ProcessResult unusable = Fantrace(work.path(), {"record", "--db", "/proc/no/such/p.db", "--", "true"});
@@ -332,9 +344,8 @@ void KillRecord(const std::string& cwd, const std::vector<std::string>& args, st
   if (fds[0] >= 0) close(fds[0]);
 }
 
-TEST(ProvenanceRecord, SigkillDuringRecordLeavesAConsistentDatabase) {
-  FANTRACE_REQUIRE_ROOT();
-  Pipeline p;
+TEST_P(ProvenanceRecord, SigkillDuringRecordLeavesAConsistentDatabase) {
+  Pipeline p(GetParam());
   // A command with many outputs, so that hashing and storing them take a
   // while: the kills land while tracing, hashing and inside the transaction.
   ASSERT_EQ(RunUntraced({"mkdir", p.work / "many"}).status, 0);
@@ -348,6 +359,10 @@ TEST(ProvenanceRecord, SigkillDuringRecordLeavesAConsistentDatabase) {
     DbCheck check = CheckDatabase(p.db);
     EXPECT_EQ(check.integrity, "ok") << "after a kill at " << ms << " ms";
     EXPECT_GE(check.commands, stored) << "earlier commands are kept";
+    EXPECT_EQ(StoreScalar(p.db, "SELECT count(*) FROM commands c WHERE c.command_line LIKE '%many_files%' AND "
+                                "(SELECT count(*) FROM files f WHERE f.command_id = c.id AND f.role = 'written') < 3000"),
+              "0")
+        << "a command is stored whole or not at all (kill at " << ms << " ms)";
     stored = std::max(stored, check.commands);
   }
   ProcessResult history = p.Run({"history", "--json", "-n", "0"});
@@ -357,10 +372,9 @@ TEST(ProvenanceRecord, SigkillDuringRecordLeavesAConsistentDatabase) {
   EXPECT_GT(p.Record({"true"}), 0) << "the database is still usable";
 }
 
-TEST(ProvenanceRecord, TwoConcurrentRecordsBothLand) {
-  FANTRACE_REQUIRE_ROOT();
+TEST_P(ProvenanceRecord, TwoConcurrentRecordsBothLand) {
   TempDir work;
-  std::string db = work / "p.db";
+  std::string db = NewDb(work);
   std::vector<std::unique_ptr<Process>> runs;
   for (const char* name : {"a", "b"})
     runs.push_back(std::make_unique<Process>(std::vector<std::string>{

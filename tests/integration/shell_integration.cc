@@ -132,8 +132,11 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
   // a root shell that sudo started for `sudo_user` records into that
   // user's database, as that user) and checks the database they were
   // recorded in.
+  // `central`: a PostgreSQL store named by FANTRACE_DB instead of the
+  // default SQLite file.
   void RecordThreeCommands(const std::string& shell, const std::optional<TestUser>& as,
-                           const std::optional<TestUser>& sudo_user = std::nullopt) {
+                           const std::optional<TestUser>& sudo_user = std::nullopt,
+                           const std::optional<std::string>& central = std::nullopt) {
     TempDir home;
     if (as) {
       ASSERT_EQ(chown(home.path().c_str(), as->uid, as->gid), 0);
@@ -167,6 +170,7 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
                                     "PATH=/usr/local/bin:/usr/bin:/bin", "XDG_DATA_HOME=" + data,
                                     "TMPDIR=" + home.path(), "HISTFILE=" + (home / "history")};
     if (as) env.push_back("FANTRACE_SOCKET=" + socket_);
+    if (central) env.push_back("FANTRACE_DB=" + *central);
     if (sudo_user)
       env.insert(env.end(), {"SUDO_UID=" + std::to_string(sudo_user->uid), "SUDO_GID=" + std::to_string(sudo_user->gid),
                              "SUDO_USER=" + sudo_user->name});
@@ -183,7 +187,7 @@ class ShellIntegration : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(sh.Wait(), 0) << sh.output();
 
     // The recorder stores the commands and ends once the shell has exited.
-    const std::string db = data + "/fantrace/provenance.db";
+    const std::string db = central.value_or(data + "/fantrace/provenance.db");
     Json history;
     for (int i = 0; i < 150; ++i) {
       ProcessResult r = Fantrace(work, {"history", "--db", db, "--json"});
@@ -291,6 +295,13 @@ TEST_P(ShellIntegration, TurnsOffWithTheVariableOrDisable) {
 TEST_P(ShellIntegration, RecordsEveryCommandAsRoot) {
   FANTRACE_REQUIRE_ROOT();
   RecordThreeCommands(GetParam(), std::nullopt);
+}
+
+TEST_P(ShellIntegration, RecordsEveryCommandIntoACentralStoreNamedByFantraceDb) {
+  FANTRACE_REQUIRE_ROOT();
+  PgServer* server = PgServer::Shared();
+  ASSERT_NE(server, nullptr);
+  RecordThreeCommands(GetParam(), std::nullopt, std::nullopt, server->NewDatabase());
 }
 
 TEST_P(ShellIntegration, RecordsEveryCommandOfARootShellUnderSudoAsTheSudoUser) {
