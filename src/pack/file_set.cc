@@ -91,6 +91,9 @@ bool IsMachinePath(const std::string& path) {
 void FileSet::Keep(const std::string& path, Role role) {
   auto [it, added] = entries_.emplace(path, role);
   if (!added && role < it->second) it->second = role;
+  if (!added) return;
+  for (std::string dir = Parent(path); dir != "/"; dir = Parent(dir))
+    if (!entries_.emplace(dir, Role::kPath).second) break;
 }
 
 std::string FileSet::Resolve(const std::string& path, int depth) {
@@ -122,7 +125,6 @@ std::string FileSet::Add(const std::string& path, Role role) {
   if (path.empty() || path[0] != '/' || IsMachinePath(path)) return "";
   std::string real = Resolve(path, 0);
   if (real.empty() || IsMachinePath(real)) return "";
-  for (std::string dir = Parent(real); dir != "/"; dir = Parent(dir)) Keep(dir, Role::kPath);
   if (real != "/") Keep(real, role);
   return real;
 }

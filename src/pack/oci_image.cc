@@ -120,6 +120,7 @@ Status WriteLayerTar(const std::string& bundle, const std::string& out) {
     } else {
       continue;
     }
+    while (name.size() > 1 && name.ends_with('/')) name.pop_back();
     names.insert(name);
     archive_entry_set_pathname(e, name.c_str());
     if (archive_write_header(w.get(), e) != ARCHIVE_OK)

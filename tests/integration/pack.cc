@@ -210,3 +210,72 @@ TEST(Pack, UnpackAndErrors) {
 
 }  // namespace
 }  // namespace fantrace::itest
+
+namespace fantrace::itest {
+namespace {
+
+// The sha256 hex of a file, by sha256sum (an independent implementation).
+std::string Sha256Of(const std::string& path) {
+  ProcessResult r = RunUntraced({"sha256sum", path});
+  return r.out.substr(0, 64);
+}
+
+TEST(PackImage, OciArchiveDigestsCheckOutAndPodmanRunsIt) {
+  FANTRACE_REQUIRE_ROOT();
+  Experiment e;
+  WriteFile(e.work / "in.txt", "b\na\n");
+  ProcessResult packed = FantraceIn(e.work.path(), {"pack", "--image", "--tag", "ftpack-test:1", "-o", e.store / "image.tar",
+                                                    "--", "sh", "-c", "sort in.txt"});
+  ASSERT_EQ(packed.status, 0) << packed.err;
+  TempDir layout;
+  ASSERT_EQ(RunUntraced({"tar", "-xf", e.store / "image.tar", "-C", layout.path()}).status, 0);
+  EXPECT_EQ(Json::parse(ReadFile(layout / "oci-layout"))["imageLayoutVersion"], "1.0.0");
+  Json index = Json::parse(ReadFile(layout / "index.json"));
+  ASSERT_EQ(index["manifests"].size(), 1u);
+  auto blob = [&](const Json& descriptor) {
+    std::string digest = descriptor["digest"];
+    EXPECT_EQ(digest.substr(0, 7), "sha256:");
+    std::string path = layout / ("blobs/sha256/" + digest.substr(7));
+    EXPECT_EQ(Sha256Of(path), digest.substr(7)) << "the blob's name is not its digest";
+    EXPECT_EQ(static_cast<uint64_t>(Stat(path).st_size), descriptor["size"].get<uint64_t>());
+    return path;
+  };
+  EXPECT_EQ(index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"], "ftpack-test:1");
+  Json manifest = Json::parse(ReadFile(blob(index["manifests"][0])));
+  Json config = Json::parse(ReadFile(blob(manifest["config"])));
+  ASSERT_EQ(manifest["layers"].size(), 1u);
+  std::string layer = blob(manifest["layers"][0]);
+  ProcessResult diff_id = RunUntraced({"sh", "-c", "gzip -dc '" + layer + "' | sha256sum"});
+  EXPECT_EQ("sha256:" + diff_id.out.substr(0, 64), config["rootfs"]["diff_ids"][0]);
+  EXPECT_EQ(config["config"]["Entrypoint"], Json({"sh", "-c", "sort in.txt"}));
+  EXPECT_EQ(config["config"]["WorkingDir"], e.work.path());
+  ProcessResult listing = RunUntraced({"tar", "-tzf", layer});
+  EXPECT_NE(listing.out.find("usr/bin/dash"), std::string::npos);
+  EXPECT_NE(listing.out.find(".fantrace/manifest.json"), std::string::npos);
+
+  if (RunUntraced({"podman", "info"}).status != 0) GTEST_SKIP() << "podman does not run here";
+  ProcessResult loaded = RunUntraced({"podman", "load", "-i", e.store / "image.tar"});
+  ASSERT_EQ(loaded.status, 0) << loaded.err;
+  ProcessResult ran = RunUntraced({"podman", "run", "--rm", "--network", "none", "ftpack-test:1"});
+  RunUntraced({"podman", "rmi", "-f", "ftpack-test:1"});
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_EQ(ran.out, "a\nb\n");
+}
+
+TEST(Pack, UnpackWritesTheManifestAndTheRoot) {
+  FANTRACE_REQUIRE_ROOT();
+  Experiment e;
+  WriteFile(e.work / "in.txt", "x\n");
+  ASSERT_EQ(FantraceIn(e.work.path(), {"pack", "-o", e.bundle(), "--", "sh", "-c", "cat in.txt"}).status, 0);
+  std::string dir = e.store / "unpacked";
+  ProcessResult unpacked = RunUntraced({FANTRACE_BIN, "unpack", e.bundle(), dir});
+  ASSERT_EQ(unpacked.status, 0) << unpacked.err;
+  EXPECT_EQ(ReadFile(dir + "/root" + (e.work / "in.txt")), "x\n");
+  EXPECT_NE(ReadFile(dir + "/manifest.json").find("\"fantrace-pack\""), std::string::npos);
+  ProcessResult again = RunUntraced({FANTRACE_BIN, "unpack", e.bundle(), dir});
+  EXPECT_EQ(again.status, 2);
+  EXPECT_NE(again.err.find("not empty"), std::string::npos) << again.err;
+}
+
+}  // namespace
+}  // namespace fantrace::itest
