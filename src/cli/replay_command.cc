@@ -47,6 +47,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseInputs(const std::
 Status CopyOutputs(const pack::Manifest& m, const pack::TraceFile& replay, const std::string& root,
                    const std::string& dir, std::vector<std::string>& copied) {
   std::set<std::string> paths(replay.written.begin(), replay.written.end());
+  paths.insert(replay.opened_to_write.begin(), replay.opened_to_write.end());
   for (const pack::OutputEntry& o : m.outputs) paths.insert(o.path);
   for (const std::string& path : paths) {
     std::string from = root + path;

@@ -62,6 +62,18 @@ std::optional<std::string> PythonSourceOf(const std::string& path) {
   return dir.substr(0, dir.size() - 12) + "/" + name.substr(0, dot) + ".py";
 }
 
+// The landmarks Python looks for with stat(2) to find its prefix and
+// exec_prefix (lib/pythonX.Y/os.py and lib-dynload): os is frozen into the
+// interpreter, so neither is ever read, yet without them Python warns and
+// guesses its paths.
+std::optional<std::string> PythonLibraryOf(const std::string& path) {
+  size_t at = path.find("/lib/python3.");
+  if (at == std::string::npos) return std::nullopt;
+  size_t end = path.find('/', at + 13);
+  if (end == std::string::npos) return std::nullopt;
+  return path.substr(0, end);
+}
+
 }  // namespace
 
 const char* RoleName(Role role) {
@@ -156,11 +168,17 @@ FileSet FileSet::FromTrace(const TraceFile& trace, const std::string& cwd) {
       if (!loader.empty()) program_dirs.insert(Parent(loader));
     }
   }
+  std::set<std::string> python_libs;
   for (const std::string& path : trace.read) {
     Role role = LooksLikeSharedObject(path) ? Role::kLibrary : Role::kInput;
     std::string real = set.Add(path, role);
     if (!real.empty() && role == Role::kLibrary) program_dirs.insert(Parent(real));
     if (std::optional<std::string> source = PythonSourceOf(path)) set.Add(*source, Role::kProbed);
+    if (std::optional<std::string> lib = PythonLibraryOf(path)) python_libs.insert(*lib);
+  }
+  for (const std::string& lib : python_libs) {
+    set.Add(lib + "/os.py", Role::kProbed);
+    set.Add(lib + "/lib-dynload", Role::kProbed);
   }
   for (const std::string& path : trace.probed) set.Add(path, Role::kProbed);
   // Outputs are made again by the replay: only the directories above them

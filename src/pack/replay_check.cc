@@ -27,8 +27,15 @@ ReplayFindings CheckReplay(const Manifest& m, const TraceFile& replay, const std
   std::set<std::string> absent(m.absent.begin(), m.absent.end());
   for (const std::string& path : replay.missing)
     if (!absent.count(path) && !IsMachinePath(path)) found.missing.push_back(path);
-  for (const std::string& path : replay.written)
-    if (!recorded_outputs.count(path)) found.new_outputs.push_back(path);
+  // The summary checks that outputs exist on the host, not in the root:
+  // a file counts as a new output if the root has it.
+  std::set<std::string> written = replay.written;
+  written.insert(replay.opened_to_write.begin(), replay.opened_to_write.end());
+  for (const std::string& path : written) {
+    struct stat st;
+    if (!recorded_outputs.count(path) && lstat((root + path).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      found.new_outputs.push_back(path);
+  }
   if (!verify) return found;
   found.exit_differs = replay.exit_code != m.exit_status;
   const store::HashScheme whole{.whole_max = UINT64_MAX};

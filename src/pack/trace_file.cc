@@ -55,6 +55,7 @@ Result<TraceFile> ParseTrace(std::string_view text) {
       SeenFile& f = t.seen[path];
       f.dev = ev.value("dev", uint64_t{0});
       f.ino = ev.value("ino", uint64_t{0});
+      if (StringField(ev, "access") != "read") t.opened_to_write.insert(path);
     } else if (type == "close") {
       SeenFile& f = t.seen[path];
       if (ev.contains("size")) f.size = ev["size"].get<uint64_t>();

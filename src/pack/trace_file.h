@@ -28,6 +28,8 @@ struct TraceFile {
   std::set<std::string> executed;       // summary "executed": programs and #! scripts
   std::set<std::string> read;           // summary "read": the inputs
   std::set<std::string> written;        // summary "written": the outputs
+  std::set<std::string> opened_to_write; // every open for writing (a replay's outputs,
+                                         // which the summary checks against the host)
   std::set<std::string> probed;         // stat / readdir of a path that exists
   std::set<std::string> listed;         // readdir: directories whose entries were read
   std::set<std::string> missing;        // lookups of paths that did not exist

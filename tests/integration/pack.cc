@@ -256,8 +256,8 @@ TEST(PackImage, OciArchiveDigestsCheckOutAndPodmanRunsIt) {
   if (RunUntraced({"podman", "info"}).status != 0) GTEST_SKIP() << "podman does not run here";
   ProcessResult loaded = RunUntraced({"podman", "load", "-i", e.store / "image.tar"});
   ASSERT_EQ(loaded.status, 0) << loaded.err;
-  ProcessResult ran = RunUntraced({"podman", "run", "--rm", "--network", "none", "ftpack-test:1"});
-  RunUntraced({"podman", "rmi", "-f", "ftpack-test:1"});
+  ProcessResult ran = RunUntraced({"podman", "run", "--rm", "--network", "none", "localhost/ftpack-test:1"});
+  RunUntraced({"podman", "rmi", "-f", "localhost/ftpack-test:1"});
   EXPECT_EQ(ran.status, 0) << ran.err;
   EXPECT_EQ(ran.out, "a\nb\n");
 }

@@ -186,8 +186,10 @@ TEST(PackReplay, OutputNamesAndFindings) {
   t.executed = {"/usr/bin/dash"};
   t.read = {"/etc/hidden", "/proc/self/maps"};
   t.missing = {"/usr/local/bin/sh", "/etc/needed"};
-  t.written = {"/w/new"};
-  ReplayFindings f = CheckReplay(m, t, "/nonexistent", false);
+  t.written = {"/w/new", "/w/gone"};
+  Scratch root;
+  root.Write("w/new", "made by the replay\n");
+  ReplayFindings f = CheckReplay(m, t, root.dir.string(), false);
   EXPECT_EQ(f.outside, (std::vector<std::string>{"/etc/hidden"}));
   EXPECT_EQ(f.missing, (std::vector<std::string>{"/etc/needed"}));
   EXPECT_EQ(f.new_outputs, (std::vector<std::string>{"/w/new"}));
