@@ -256,8 +256,16 @@ TEST(PackImage, OciArchiveDigestsCheckOutAndPodmanRunsIt) {
   if (RunUntraced({"podman", "info"}).status != 0) GTEST_SKIP() << "podman does not run here";
   ProcessResult loaded = RunUntraced({"podman", "load", "-i", e.store / "image.tar"});
   ASSERT_EQ(loaded.status, 0) << loaded.err;
+  ProcessResult inspect = RunUntraced({"podman", "image", "inspect", "--format", "{{json .Config.Entrypoint}}",
+                                       "localhost/ftpack-test:1"});
+  EXPECT_EQ(inspect.status, 0) << inspect.err;
+  EXPECT_EQ(Json::parse(inspect.out, nullptr, false), Json({"sh", "-c", "sort in.txt"})) << inspect.out;
   ProcessResult ran = RunUntraced({"podman", "run", "--rm", "--network", "none", "localhost/ftpack-test:1"});
   RunUntraced({"podman", "rmi", "-f", "localhost/ftpack-test:1"});
+  // Some sandboxes refuse every setrlimit (no CAP_SYS_RESOURCE), and crun
+  // sets the container's limits before it starts anything.
+  if (ran.status != 0 && ran.err.find("setrlimit") != std::string::npos)
+    GTEST_SKIP() << "podman loads the image but cannot start containers here: " << ran.err;
   EXPECT_EQ(ran.status, 0) << ran.err;
   EXPECT_EQ(ran.out, "a\nb\n");
 }
