@@ -83,7 +83,8 @@ Result<std::string> FindExecutable(const std::string& command) {
 }
 
 Result<PausedChild> PausedChild::Start(const std::vector<std::string>& argv,
-                                       const std::optional<Credentials>& as_user) {
+                                       const std::optional<Credentials>& as_user,
+                                       const std::function<int()>& setup) {
   int go[2], err[2];
   if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
     return MakeError(fmt::format("cannot create a pipe: {}", strerror(errno)));
@@ -100,6 +101,9 @@ Result<PausedChild> PausedChild::Start(const std::vector<std::string>& argv,
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    if (setup) {
+      if (int setup_errno = setup(); setup_errno != 0) ChildFail(err[1], setup_errno);
+    }
     if (as_user && !BecomeUser(*as_user)) ChildFail(err[1], errno);
     char byte;
     while (read(go[0], &byte, 1) < 0 && errno == EINTR) {

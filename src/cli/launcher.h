@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,8 +27,12 @@ Result<std::string> FindExecutable(const std::string& command);
 
 class PausedChild {
  public:
+  // `setup`, if given, runs in the child first, as root (fantrace replay
+  // enters the bundle's namespaces there); it returns 0 or an errno, which
+  // fails the start like a failed exec.
   static Result<PausedChild> Start(const std::vector<std::string>& argv,
-                                   const std::optional<Credentials>& as_user);
+                                   const std::optional<Credentials>& as_user,
+                                   const std::function<int()>& setup = {});
   PausedChild(PausedChild&& other) noexcept;
   ~PausedChild();
 

@@ -7,6 +7,7 @@
 #include "cli/export_command.h"
 #include "cli/fsatrace_shim.h"
 #include "cli/options.h"
+#include "cli/pack_commands.h"
 #include "cli/shell_init.h"
 #include "cli/shell_session.h"
 #include "cli/store_commands.h"
@@ -31,6 +32,11 @@ int main(int argc, char** argv) {
     case Mode::kRun:
     case Mode::kAttach:
     case Mode::kRecord: return fantrace::cli::RunTraceSession(options);
+    case Mode::kPack:
+    case Mode::kReplay:
+    case Mode::kUnpack:
+    case Mode::kInfo:
+    case Mode::kExportImage: return fantrace::cli::RunPackCommand(options);
     default: return fantrace::cli::RunStoreCommand(options);
   }
 }

@@ -145,7 +145,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 Options ParseOptions(int argc, char** argv) {
   Options o;
   CLI::App app(kDescription, "fantrace");
-  app.footer(std::string(kFooter) + kStoreFooter + kExportSummary);
+  app.footer(std::string(kFooter) + kStoreFooter + kExportSummary + kPackFooter);
   app.set_version_flag("-V,--version", std::string("fantrace ") + FANTRACE_VERSION);
   app.require_subcommand(1);
 
@@ -180,6 +180,8 @@ Options ParseOptions(int argc, char** argv) {
   std::string events_r, buffer_r;
   AddTraceOptions(record, o, events_r, buffer_r);
   AddCommandOptions(record, o);
+
+  PackSubcommands packs = AddPackSubcommands(app, o);
 
   CLI::App* doctor = app.add_subcommand(
       "doctor", "Print the kernel features fantrace uses, which are missing, and whether it can trace here");
@@ -231,6 +233,14 @@ Options ParseOptions(int argc, char** argv) {
     return o;
   }
 
+  if (packs.parsed()) {
+    if (std::optional<std::string> error = FinishPackOptions(packs, o, after_dashes)) {
+      fmt::print(stderr, "fantrace: {}\nTry 'fantrace --help' for more information.\n", *error);
+      o.mode = Mode::kExit;
+      o.exit_status = kExitUsage;
+    }
+    return o;
+  }
   if (doctor->parsed()) {
     o.mode = Mode::kDoctor;
     return o;

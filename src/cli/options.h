@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/pack_options.h"
 #include "cli/store_options.h"
 #include "fantrace/result.h"
 #include "fantrace/tracer.h"
@@ -16,7 +17,8 @@ namespace fantrace::cli {
 
 // kRecord traces like kRun; the other provenance modes only read the
 // database; kExit: nothing more to do (filter-template printed its text).
-enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kShellInit, kShellSession, kSync, kExit };
+enum class Mode { kRun, kAttach, kRecord, kQuery, kHistory, kShow, kLineage, kDoctor, kShellInit, kShellSession,
+                  kSync, kPack, kReplay, kUnpack, kInfo, kExportImage, kExit };
 
 struct Options {
   Mode mode = Mode::kExit;
@@ -34,6 +36,7 @@ struct Options {
   bool probes = false;                 // --probes: lookups too (added to trace.event_mask)
   TraceOptions trace;
   StoreOptions store;                  // record, query, history, show, lineage
+  PackOptions pack;                    // pack, replay, unpack, info, export-image
   std::string shell;                   // shell-init, shell-session: bash or zsh
   bool shell_disable = false;          // shell-init --disable
   std::string shell_fifo;              // shell-session (its shell is attach_pid)

@@ -100,12 +100,13 @@ static std::string CommandCwd(pid_t attach_pid) {
   return ec ? std::string() : cwd.string();
 }
 
-int RunTraceSession(const Options& o) {
+int RunTraceSession(const Options& o, const SessionHooks& hooks) {
   bool attach = o.mode == Mode::kAttach;
   Result<std::optional<Credentials>> user = ResolveUser(o.user);
   if (!user) return Fail(user.error().message);
   if (geteuid() != 0 && o.user.empty()) *user = std::nullopt;  // no sudo to undo: it runs as us
-  if (!attach) {
+  if (hooks.user) *user = hooks.user;
+  if (!attach && !hooks.lookup_in_child) {
     Result<std::string> exe = FindExecutable(o.command[0]);
     if (!exe) {
       bool missing = exe.error().message.find("not found") != std::string::npos ||
@@ -147,7 +148,7 @@ int RunTraceSession(const Options& o) {
   std::optional<PausedChild> child;
   pid_t root = o.attach_pid;
   if (!attach) {
-    Result<PausedChild> started = PausedChild::Start(o.command, *user);
+    Result<PausedChild> started = PausedChild::Start(o.command, *user, hooks.child_setup);
     if (!started) return Fail(started.error().message);
     child.emplace(std::move(*started));
     root = child->pid();
