@@ -528,9 +528,13 @@ __noinline int close_one_fd_step(__u32 index)
 	return s ? close_one_fd(index, &s->fd_scan) : 1;
 }
 #else
+/* the scan's state is in the scratch here too: on on_exit's stack it put
+ * the chain down to the path walk past the verifier's 512 bytes */
 static long close_one_fd_step(__u32 index, void *ctx)
 {
-	return close_one_fd(index, ctx);
+	struct ft_scratch *s = get_scratch();
+
+	return s ? close_one_fd(index, &s->fd_scan) : 1;
 }
 #endif
 
@@ -550,24 +554,23 @@ static __always_inline void close_fd_range(struct task_struct *task, __u64 first
 	}
 	if (first > last)
 		return;
-	struct ft_fd_scan scan = {
-		.fdarray = BPF_CORE_READ(fdt, fd),
-		.open_fds = BPF_CORE_READ(fdt, open_fds),
-		.close_on_exec = (flags & FT_F_AT_EXEC) ? BPF_CORE_READ(fdt, close_on_exec) : NULL,
-		.first = first,
-		.last = last,
-		.flags = flags,
-	};
-#ifdef FT_COMPAT_510
 	struct ft_scratch *s = get_scratch();
 	if (!s)
 		return;
-	s->fd_scan = scan;
+	struct ft_fd_scan *scan = &s->fd_scan;
+	scan->fdarray = BPF_CORE_READ(fdt, fd);
+	scan->open_fds = BPF_CORE_READ(fdt, open_fds);
+	scan->close_on_exec = (flags & FT_F_AT_EXEC) ? BPF_CORE_READ(fdt, close_on_exec) : NULL;
+	scan->first = first;
+	scan->last = last;
+	scan->flags = flags;
+	scan->bits = 0;
+#ifdef FT_COMPAT_510
 	for (__u32 i = 0; i < FT_FD_SCAN_MAX; i++)
 		if (close_one_fd_step(i))
 			break;
 #else
-	bpf_loop(last - first + 1, close_one_fd_step, &scan, 0);
+	bpf_loop(last - first + 1, close_one_fd_step, NULL, 0);
 #endif
 }
 

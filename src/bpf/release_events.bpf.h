@@ -15,6 +15,20 @@
 #ifndef FANTRACE_RELEASE_EVENTS_BPF_H
 #define FANTRACE_RELEASE_EVENTS_BPF_H
 
+/* One pending file: 0 when it is done with (reported, or closed by the
+ * tree meanwhile), 1 when it is still held. A global function of
+ * scalars: verified once, not once per slot of the list. */
+__noinline int release_one(__u64 file, __u32 flags, __u32 mm_going)
+{
+	struct ft_file_state *st = file_state((struct file *)file);
+	if (!st)
+		return 0;  /* closed by the tree, or gone */
+	if (file_refs((struct file *)file) > 0 && !(mm_going && st->mapped))
+		return 1;
+	close_file(file, flags, CLOSE_RELEASED);
+	return 0;
+}
+
 /* Reports the close of each pending file of tgid whose last reference is
  * gone, and forgets it, and those the tree closed meanwhile; keeps the
  * others. With mm_going, the process's own address space is about to go
@@ -30,17 +44,10 @@ static __always_inline void pending_release(__u32 tgid, __u32 flags, bool mm_goi
 		__u64 file = p->file[i];
 		if (!file)
 			continue;
-		struct ft_file_state *st = file_state((struct file *)file);
-		if (!st) {
-			p->file[i] = 0;  /* closed by the tree, or gone */
-			continue;
-		}
-		if (file_refs((struct file *)file) > 0 && !(mm_going && st->mapped)) {
+		if (release_one(file, flags, mm_going))
 			left = true;
-			continue;
-		}
-		close_file(file, flags, CLOSE_RELEASED);
-		p->file[i] = 0;
+		else
+			p->file[i] = 0;
 	}
 	if (!left)
 		bpf_map_delete_elem(&pending, &tgid);
