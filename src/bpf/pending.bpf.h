@@ -10,34 +10,39 @@
 
 #include "common.bpf.h"
 
-static __always_inline void pending_add(__u32 tgid, __u64 file)
+/* A global function (scalar arguments only): verified once per program,
+ * not at each call site. Inlined, its search loop multiplied the states of
+ * close_file and of close_range's fd scan (close_range took 0.8 s to
+ * verify instead of 21 ms). */
+__noinline int pending_add(__u32 tgid, __u64 file)
 {
 	struct ft_pending *p = bpf_map_lookup_elem(&pending, &tgid);
 	if (!p) {
 		struct ft_scratch *s = get_scratch();
 		if (!s)
-			return;
+			return 0;
 		/* from the scratch, not the stack, which close_file's call chain
 		 * has no room for */
 		bpf_map_update_elem(&pending, &tgid, &s->pending_zero, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&pending, &tgid);
 		if (!p) {
 			COUNT(pending_full);
-			return;
+			return 0;
 		}
 	}
 	__s32 free = -1;
 	for (__u32 i = 0; i < FT_PENDING_MAX; i++) {
 		if (p->file[i] == file)
-			return;  /* noted already (an exec that failed, say) */
+			return 0;  /* noted already (an exec that failed, say) */
 		if (!p->file[i] && free < 0)
 			free = i;
 	}
 	if (free < 0) {
 		COUNT(pending_full);
-		return;
+		return 0;
 	}
 	p->file[free & (FT_PENDING_MAX - 1)] = file;
+	return 0;
 }
 
 #endif
