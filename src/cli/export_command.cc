@@ -30,11 +30,6 @@
 
 namespace fantrace::cli {
 
-const char* const kExportSummary =
-    "  export   recorded commands, a query's results or a lineage as W3C PROV\n"
-    "           (prov-json, prov-n), an RO-Crate, a Snakefile or a Makefile\n"
-    "           (fantrace export --help)\n";
-
 namespace {
 
 constexpr int kExitNothing = 1;

@@ -10,7 +10,4 @@ namespace fantrace::cli {
 // 0 exported, 1 nothing to export, 2 errors (docs/provenance.md).
 int RunExport(int argc, char** argv);
 
-// The line of the main --help that names export.
-extern const char* const kExportSummary;
-
 }  // namespace fantrace::cli

@@ -10,7 +10,6 @@
 
 #include "cli/completion.h"
 #include "cli/exit_status.h"
-#include "cli/export_command.h"
 #include "cli/filter_template.h"
 #include "lib/fs_magic.h"
 
@@ -145,7 +144,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 Options ParseOptions(int argc, char** argv) {
   Options o;
   CLI::App app(kDescription, "fantrace");
-  app.footer(std::string(kFooter) + kStoreFooter + kExportSummary + kPackFooter);
+  app.footer(std::string(kFooter) + kStoreFooter + kPackFooter);
   app.set_version_flag("-V,--version", std::string("fantrace ") + FANTRACE_VERSION);
   app.require_subcommand(1);
 
