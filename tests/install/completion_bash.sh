@@ -54,11 +54,11 @@ expect_some() {  # expect_some LINE WANTED...: these among the candidates
   done
 }
 
-expect "fantrace r" record run
+expect "fantrace r" record replay run
 expect "fantrace run --for" --format
 expect "fantrace run --format " fsatrace jsonl text
 expect "fantrace run -f j" jsonl
-expect "fantrace run --events open,mo" open,modify
+expect "fantrace run --events open,mo" open,modify open,mount
 expect "fantrace lineage --format " dot html json text
 expect "fantrace li" lineage
 expect "fantrace hist" history
