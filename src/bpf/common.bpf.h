@@ -204,6 +204,15 @@ struct {
 	__type(value, struct ft_merge_key);
 } merge_cache SEC(".maps");
 
+/* d_parent and d_name lie side by side in struct dentry (in every kernel
+ * fantrace supports), so one read fetches both (path.bpf.h). */
+struct ft_dentry_head {
+	struct dentry *parent;
+	__u32 hash;
+	__u32 len;
+	const unsigned char *name;
+};
+
 /* A path walk in progress (path.bpf.h). */
 struct ft_path_walk {
 	struct dentry *dentry;
@@ -291,8 +300,9 @@ struct ft_scratch {
 	struct ft_record rec;
 	char data[FT_DATA_SIZE];
 	char pathbuf[FT_PATHBUF_SIZE];
-	/* the compat object's loop states (their steps are global functions,
-	 * which take no pointers on 5.10) */
+	/* loop states: the compat object's steps are global functions, which
+	 * take no pointers on 5.10, and the path walk's is the deepest frame
+	 * of every chain of calls (check_stack_depth) */
 	struct ft_path_walk walk;
 	struct ft_fd_scan fd_scan;
 	struct ft_recv_scan recv_scan;
@@ -308,6 +318,7 @@ struct ft_scratch {
 	__u64 ns_generation;
 	__u32 ns_foreign;
 	__u64 walk_sb;                   /* prepend_name's reads of a root's super block */
+	struct ft_dentry_head walk_head; /* and of a dentry's parent and name */
 	struct ft_pending pending_zero;  /* zeroes: a new pending list (never written) */
 	__u32 used;                      /* bytes of data[] in use */
 	/* The session slot of the traced process this program runs for, set

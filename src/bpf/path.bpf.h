@@ -9,15 +9,6 @@
 
 #include "common.bpf.h"
 
-/* d_parent and d_name lie side by side in struct dentry (in every kernel
- * fantrace supports), so one read fetches both. */
-struct ft_dentry_head {
-	struct dentry *parent;
-	__u32 hash;
-	__u32 len;
-	const unsigned char *name;
-};
-
 static __always_inline int read_dentry_head(struct ft_dentry_head *head, struct dentry *dentry)
 {
 	__u64 parent_off = bpf_core_field_offset(struct dentry, d_parent);
@@ -57,17 +48,18 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 		return 0;
 	}
 
-	struct ft_dentry_head head = {};
-	if (read_dentry_head(&head, dentry) != 0)
+	/* in the scratch, as all of the walk's state: the walk is the deepest
+	 * frame of every chain of calls, which kernels before 6.13 add up
+	 * against 512 bytes (check_stack_depth) */
+	struct ft_dentry_head *head = &s->walk_head;
+	if (read_dentry_head(head, dentry) != 0)
 		goto done;
-	struct dentry *parent = head.parent;
+	struct dentry *parent = head->parent;
 	/* A dentry that is its own parent is a file system's root (a detached
 	 * tree's), or the only dentry of a pseudo file (memfd, pipe, socket):
 	 * that one's name is its path, "/memfd:NAME" as d_path says. */
 	bool last = parent == dentry;
 	if (last) {
-		/* read into the scratch: the walk's stack is the deepest frame of
-		 * the verifier's 512-byte budget */
 		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
 				      (void *)dentry + bpf_core_field_offset(struct dentry, d_sb));
 		bpf_probe_read_kernel(&s->walk_sb, sizeof(s->walk_sb),
@@ -76,8 +68,7 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 			goto done;
 	}
 
-	struct { __u32 len; const unsigned char *name; } name = { head.len, head.name };
-	__u32 len = name.len;
+	__u32 len = head->len;
 	if (len > FT_NAME_MAX)
 		len = FT_NAME_MAX;
 	__s32 pos = w->pos - (__s32)len - 1;
@@ -85,7 +76,7 @@ static __always_inline long prepend_name(struct ft_path_walk *w, struct ft_scrat
 		w->truncated = 1;
 		return 1;
 	}
-	bpf_probe_read_kernel(s->pathbuf + ((pos + 1) & FT_PATH_MASK), len & FT_NAME_MAX, name.name);
+	bpf_probe_read_kernel(s->pathbuf + ((pos + 1) & FT_PATH_MASK), len & FT_NAME_MAX, head->name);
 	s->pathbuf[pos & FT_PATH_MASK] = '/';
 	w->pos = pos;
 	w->dentry = parent;
@@ -97,25 +88,20 @@ done:
 	return 1;
 }
 
+/* The walk's state is in the scratch map. No bpf_loop before 5.17: a
+ * bounded loop whose step is a global function without arguments, which
+ * 5.10 verifies once per program (a loop body is verified again for
+ * every iteration). */
 #ifdef FT_COMPAT_510
-/* No bpf_loop before 5.17: a bounded loop whose step is a global function
- * without arguments, which 5.10 verifies once per program (a loop body is
- * verified again for every iteration). The walk's state is therefore in
- * the scratch map. */
 __noinline int prepend_name_step(void)
+#else
+static long prepend_name_step(__u32 index, void *ctx)
+#endif
 {
 	struct ft_scratch *s = get_scratch();
 
 	return s ? prepend_name(&s->walk, s) : 1;
 }
-#else
-static long prepend_name_step(__u32 index, void *ctx)
-{
-	struct ft_scratch *s = get_scratch();
-
-	return s ? prepend_name(ctx, s) : 1;
-}
-#endif
 
 /* Where a path walk stops. */
 enum ft_walk_until {
@@ -139,37 +125,35 @@ static __noinline int append_path_walk(struct ft_scratch *s, struct dentry *dent
 		slot_unreadable(s, slot);
 		return -1;
 	}
-	struct ft_path_walk w = {
-		.dentry = dentry,
-		.vfsmnt = vfsmnt,
-		.root_dentry = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.dentry),
-		.root_mnt = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.mnt),
-		.pos = FT_PATH_MAX,
-	};
-
-	w.mnt_root = until == WALK_FS_ROOT ? FT_NO_MOUNT_CROSSING : BPF_CORE_READ(vfsmnt, mnt_root);
+	struct ft_path_walk *w = &s->walk;
+	w->dentry = dentry;
+	w->vfsmnt = vfsmnt;
+	w->root_dentry = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.dentry);
+	w->root_mnt = until != WALK_TASK_ROOT ? NULL : FT_LOAD(fs, root.mnt);
+	w->mnt_root = until == WALK_FS_ROOT ? FT_NO_MOUNT_CROSSING : BPF_CORE_READ(vfsmnt, mnt_root);
+	w->pos = FT_PATH_MAX;
+	w->done = 0;
+	w->truncated = 0;
 #ifdef FT_COMPAT_510
-	s->walk = w;
 	for (__u32 i = 0; i < FT_PATH_DEPTH; i++)
 		if (prepend_name_step())
 			break;
-	w = s->walk;
 #else
-	bpf_loop(FT_PATH_DEPTH, prepend_name_step, &w, 0);
+	bpf_loop(FT_PATH_DEPTH, prepend_name_step, NULL, 0);
 #endif
-	if (!w.done)
-		w.truncated = 1;
-	if (w.pos >= FT_PATH_MAX) {  /* the root itself */
+	if (!w->done)
+		w->truncated = 1;
+	if (w->pos >= FT_PATH_MAX) {  /* the root itself */
 		s->pathbuf[(FT_PATH_MAX - 1) & FT_PATH_MASK] = '/';
-		w.pos = FT_PATH_MAX - 1;
+		w->pos = FT_PATH_MAX - 1;
 	}
-	if (w.truncated) {
+	if (w->truncated) {
 		s->rec.flags |= FT_F_SLOT_TRUNC(slot & 3);
 		COUNT(path_truncated);
 	}
 
 	__u32 off = s->used;
-	__u64 pos = w.pos & FT_PATH_MASK;
+	__u64 pos = w->pos & FT_PATH_MASK;
 	__u64 len = FT_PATH_MAX - pos;
 	if (off > 3 * FT_PATH_MAX || len > FT_PATH_MAX || len == 0) {
 		slot_unreadable(s, slot);
