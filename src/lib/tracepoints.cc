@@ -53,11 +53,12 @@ const std::vector<Family>& Families() {
        {"sys_exit_faccessat2"},
        true},
       {ONLY(enter_getdents_family), {"sys_enter_getdents"}, {}, true},
-      {ONLY(enter_exec_family), {"sys_enter_execveat"}},
-      {ONLY(exit_recv_family), {"sys_exit_recvmmsg"}},
+      {ONLY(enter_exec_family), {"sys_enter_execveat"}, {}},
+      {ONLY(exit_recv_family), {"sys_exit_recvmmsg"}, {}},
       {ONLY(exit_mount_family),
        {"sys_exit_umount", "sys_exit_move_mount", "sys_exit_pivot_root", "sys_exit_unshare",
-        "sys_exit_setns"}},
+        "sys_exit_setns"},
+       {}},
   };
   return families;
 }
