@@ -32,19 +32,31 @@ static __always_inline __u64 name_hash(struct ft_scratch *s, __u32 n)
 	return h;
 }
 
+/* emit_lookup's type may carry these (a function takes five arguments):
+ * the name is a kernel string, the lookup was an io_uring STATX. */
+#define LOOKUP_KERNEL_NAME (1u << 31)
+#define LOOKUP_IO_URING    (1u << 30)
+#define LOOKUP_TYPE_MASK   0xffu
+
 /* A lookup of `name` (a user pointer) from dfd: stat (it exists; dev and
  * ino in the kernel's encoding when the call returned them) or missing.
  * Merged on (base directory, name, kind) before the base's path is walked,
  * so a path looked up a thousand times costs one walk. Scalar arguments
  * only: 5.10 takes no pointers in a subprogram's signature either way. */
-static __noinline int emit_lookup(__u32 type, __s64 dfd, __u64 name, __u64 dev, __u64 ino)
+static __noinline int emit_lookup(__u32 type_flags, __s64 dfd, __u64 name, __u64 dev, __u64 ino)
 {
+	__u32 type = type_flags & LOOKUP_TYPE_MASK;
 	if (!kind_enabled(type) || comm_excluded())
 		return 0;
 	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
-	append_user_str(s, (const char *)name, 0);
+	if (type_flags & LOOKUP_KERNEL_NAME)
+		append_kernel_str(s, (const char *)name, 0);
+	else
+		append_user_str(s, (const char *)name, 0);
+	if (type_flags & LOOKUP_IO_URING)
+		s->rec.flags |= FT_F_IO_URING;
 	__u32 n = s->rec.slot_len[0] & FT_PATH_MASK;
 	if (n == 0)  /* "": the fd itself (AT_EMPTY_PATH), no lookup */
 		return 0;

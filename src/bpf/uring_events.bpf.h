@@ -70,6 +70,12 @@ struct io_open___ft {
 	struct open_how how;
 } __attribute__((preserve_access_index));
 
+struct io_statx___ft {
+	int dfd;
+	struct filename *filename;  /* 5.19: a user pointer before */
+	void *buffer;               /* struct statx __user * */
+} __attribute__((preserve_access_index));
+
 struct io_close___ft {
 	int fd;
 	__u32 file_slot;
@@ -312,14 +318,16 @@ static __always_inline bool uring_write_op(__u8 op)
 	return false;
 }
 
-/* The operations that give events (opens, writes, closes, names), and
- * those that change files in ways fantrace does not report yet (xattrs)
- * or that this fantrace does not know (opcodes of later kernels). Reads
- * and statx give no event, as read(2) and statx(2) give none. */
+/* The operations that give events (opens, writes, closes, names, and
+ * statx when lookups are traced), and those that change files in ways
+ * fantrace does not report yet (xattrs) or that this fantrace does not
+ * know (opcodes of later kernels). Reads give no event, as read(2) gives
+ * none. */
 static __always_inline bool uring_file_op(__u8 op)
 {
 	return op == URING_OP_OPENAT || op == URING_OP_OPENAT2 || op == URING_OP_CLOSE ||
 	       uring_write_op(op) || uring_name_op(op) ||
+	       (op == URING_OP_STATX && kind_enabled(FT_STAT)) ||
 	       op == URING_OP_FSETXATTR || op == URING_OP_SETXATTR || op > URING_OP_KNOWN_LAST;
 }
 
@@ -366,6 +374,11 @@ static __always_inline void uring_submit(struct io_kiocb___ft *req)
 	}
 	if (op == URING_OP_CLOSE) {
 		uring_close_submit(req);
+		return;
+	}
+	if (op == URING_OP_STATX) {  /* at completion */
+		if (!bpf_core_type_exists(struct io_statx___ft))
+			uring_undecoded();
 		return;
 	}
 	if (!uring_name_op(op))
@@ -460,6 +473,27 @@ static __noinline void uring_write_done(struct io_kiocb___ft *req)
 		on_write_file(file, FT_F_IO_URING, false);
 }
 
+/* A STATX (--probes): a stat, or a missing, as statx(2) gives. Its name
+ * was copied into the kernel at submission and is put when the request is
+ * freed, after its completion. */
+static __noinline void uring_statx_done(struct io_kiocb___ft *req, __s32 res)
+{
+	struct io_statx___ft *sx = (void *)req;
+	if (!bpf_core_type_exists(struct io_statx___ft))
+		return;  /* counted at submission */
+	__u64 name = (__u64)BPF_CORE_READ(sx, filename, name);
+	__s64 dfd = BPF_CORE_READ(sx, dfd);
+	__u32 how = LOOKUP_KERNEL_NAME | LOOKUP_IO_URING;
+	if (res < 0) {
+		if (res == -ENOENT || res == -ENOTDIR)
+			emit_lookup(FT_MISSING | how, dfd, name, 0, 0);
+		return;
+	}
+	__u64 dev = 0, ino = 0;
+	stat_ids((__u64)BPF_CORE_READ(sx, buffer), true, &dev, &ino);
+	emit_lookup(FT_STAT | how, dfd, name, dev, ino);
+}
+
 /* The result of a name operation sent at submission. */
 static __always_inline void uring_name_done(struct io_kiocb___ft *req, __u8 op, __s32 res)
 {
@@ -476,7 +510,7 @@ static __always_inline void uring_name_done(struct io_kiocb___ft *req, __u8 op, 
 static __always_inline void uring_complete(struct io_kiocb___ft *req, __s32 res)
 {
 	if (!req || cfg_user_filters || !current_traced())
-		return;
+		return;  /* (with user filters every operation was counted at submission) */
 	__u8 op = BPF_CORE_READ(req, opcode);
 	if (op == URING_OP_OPENAT || op == URING_OP_OPENAT2) {
 		if (res >= 0)
@@ -487,6 +521,8 @@ static __always_inline void uring_complete(struct io_kiocb___ft *req, __s32 res)
 		uring_write_done(req);
 	} else if (uring_name_op(op)) {
 		uring_name_done(req, op, res);
+	} else if (op == URING_OP_STATX && kind_enabled(FT_STAT)) {
+		uring_statx_done(req, res);
 	}
 }
 

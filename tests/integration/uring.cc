@@ -44,7 +44,9 @@ bool ViaUring(const Json& ev) { return ev.contains("via") && ev["via"] == "io_ur
 // The one event of `type` at `path`, which must say it came through io_uring.
 std::optional<Json> UringEventAt(const Trace& t, std::string_view type, const std::string& path) {
   std::optional<Json> ev = t.OnlyEventAt(type, path);
-  if (ev) EXPECT_TRUE(ViaUring(*ev)) << ev->dump();
+  if (ev) {
+    EXPECT_TRUE(ViaUring(*ev)) << ev->dump();
+  }
   return ev;
 }
 
@@ -162,6 +164,43 @@ TEST(Uring, NameOperations) {
 
   EXPECT_EQ(t.ListedUnder("written", dir.path()), Paths{b}) << "a, written, is gone; b is its link";
   EXPECT_EQ(t.ListedUnder("deleted", dir.path()), Paths{a});
+  ExpectNoUringWarning(t);
+}
+
+// Under --probes an io_uring STATX is a lookup as statx(2) is: a stat of
+// an existing path (by name, or from a directory fd), a missing one.
+TEST(Uring, StatxIsALookupWithProbes) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir / "in", "x\n");
+  Trace t = TraceUring("statx", dir, {"--probes"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  SKIP_UNLESS_DECODED(t);
+
+  std::vector<Json> stats = t.EventsAt("stat", dir / "in");
+  ASSERT_EQ(stats.size(), 2u) << "by name and from the directory fd: " << t.jsonl;
+  struct stat st = Stat(dir / "in");
+  for (const Json& ev : stats) {
+    EXPECT_TRUE(ViaUring(ev)) << ev.dump();
+    EXPECT_EQ(ev["ino"], st.st_ino) << ev.dump();
+    EXPECT_EQ(ev["dev"], st.st_dev) << ev.dump();
+  }
+  std::optional<Json> missing = UringEventAt(t, "missing", dir / "missing");
+  EXPECT_TRUE(missing) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("probed", dir.path()), Paths{dir / "in"}) << t.Summary().dump();
+  EXPECT_EQ(t.ListedUnder("missing", dir.path()), Paths{dir / "missing"}) << t.Summary().dump();
+  ExpectNoUringWarning(t);
+}
+
+// Without --probes a STATX is no event, and nothing is counted missing.
+TEST(Uring, StatxWithoutProbesIsNoEvent) {
+  FANTRACE_REQUIRE_ROOT();
+  TempDir dir;
+  WriteFile(dir / "in", "x\n");
+  Trace t = TraceUring("statx", dir);
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_TRUE(t.EventsAt("stat", dir / "in").empty()) << t.jsonl;
+  EXPECT_TRUE(t.EventsAt("missing", dir / "missing").empty()) << t.jsonl;
   ExpectNoUringWarning(t);
 }
 

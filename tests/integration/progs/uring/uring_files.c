@@ -11,6 +11,8 @@
  *   uring_files splice DIR   splice DIR/in through a pipe into DIR/spliced, tee
  *                            between pipes, fallocate DIR/falloc
  *   uring_files sqpoll DIR   with an SQPOLL ring: create and write DIR/polled
+ *   uring_files statx DIR    statx of DIR/in by its absolute name and as "in"
+ *                            from a directory fd of DIR, and of DIR/missing
  * Exits 1 with a message when an operation fails unexpectedly. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -189,10 +191,25 @@ static void splice_ops(void)
 	run(1, "fallocate", 0);
 }
 
+static void statx_ops(void)
+{
+	struct statx st;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		die("open dir", -errno);
+	io_uring_prep_statx(sqe(), AT_FDCWD, in_dir("in"), 0, STATX_INO, &st);
+	run(1, "statx in", 0);
+	io_uring_prep_statx(sqe(), dfd, "in", 0, STATX_INO, &st);
+	run(1, "statx in from dfd", 0);
+	io_uring_prep_statx(sqe(), AT_FDCWD, in_dir("missing"), 0, STATX_INO, &st);
+	if (run(1, "statx missing", 1) != -ENOENT)
+		die("statx missing found", -EEXIST);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: uring_files basic|fixed|names|splice|sqpoll DIR\n");
+		fprintf(stderr, "usage: uring_files basic|fixed|names|splice|sqpoll|statx DIR\n");
 		return 2;
 	}
 	dir = argv[2];
@@ -219,6 +236,8 @@ int main(int argc, char **argv)
 		names();
 	} else if (!strcmp(argv[1], "splice")) {
 		splice_ops();
+	} else if (!strcmp(argv[1], "statx")) {
+		statx_ops();
 	} else {
 		fprintf(stderr, "uring_files: unknown mode %s\n", argv[1]);
 		return 2;
