@@ -10,6 +10,7 @@
 #include "cli/database_target.h"
 #include "cli/exit_status.h"
 #include "lib/daemon_protocol.h"
+#include "lib/fan_trace.h"
 #include "lib/kernel_env.h"
 #include "lib/kernel_features.h"
 #include "store/postgres.h"
@@ -115,7 +116,17 @@ int RunDoctor() {
   // absence is reported, not a failure.
   ReportDaemon();
   ReportDatabase();
+  // fanotify's tracing mode, probed by asking for it (kernel/, docs/fan-trace.md).
+  FanTraceSupport fan = ProbeFanTrace();
+  fmt::print("fan_trace: {} ({})\n", fan.present ? "yes" : "no", fan.detail);
   Status ok = CheckKernelFeatures(kernel);
+  fmt::print("backend: {}\n", ok            ? "ebpf (what --backend auto uses here)"
+                              : fan.present ? "fanotify (what --backend auto uses here: the eBPF engine cannot run)"
+                                            : "none");
+  if (!ok && fan.present) {
+    fmt::print("status: supported with --backend fanotify (the eBPF engine cannot run: {})\n", ok.error().message);
+    return 0;
+  }
   if (!ok) {
     fmt::print("status: unsupported: {}\n", ok.error().message);
     return kExitUsage;

@@ -107,6 +107,13 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                 "Trace through the fantraced daemon even as root. Ordinary users always do: "
                 "fantraced (started by root) loads the engine and traces only processes the "
                 "user owns. The socket is $FANTRACE_SOCKET, else /run/fantrace/fantrace.sock");
+  cmd->add_option("--backend", o.backend,
+                  "What traces: ebpf (the BPF engine), fanotify (fanotify's tracing mode, FAN_TRACE, "
+                  "on a kernel with the kernel/ series; see docs/compatibility.md for what it "
+                  "cannot report) or auto (default: ebpf, else fanotify where BPF cannot be used "
+                  "and the kernel has FAN_TRACE)")
+      ->check(CLI::IsMember({"ebpf", "fanotify", "auto"}))
+      ->type_name("BACKEND");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
       ->type_name("SIZE");

@@ -33,6 +33,7 @@ struct Options {
   std::string user;
   std::optional<std::string> exclude_fs;  // --exclude-fs as given
   bool daemon = false;                 // --daemon: through fantraced even as root
+  std::string backend = "auto";        // --backend: ebpf, fanotify or auto
   bool probes = false;                 // --probes: lookups too (added to trace.event_mask)
   TraceOptions trace;
   StoreOptions store;                  // record, query, history, show, lineage

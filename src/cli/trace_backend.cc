@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/fanotify_backend.h"
 #include "lib/daemon_client.h"
+#include "lib/fan_trace.h"
 #include "lib/daemon_protocol.h"
 
 namespace fantrace::cli {
@@ -71,9 +73,18 @@ Status CheckDaemonOptions(const Options& o) {
 bool UsesDaemon(const Options& options) { return options.daemon || geteuid() != 0; }
 
 Result<std::unique_ptr<TraceBackend>> OpenBackend(const Options& options, const TraceOptions& trace) {
+  if (options.backend == "fanotify") {
+    if (UsesDaemon(options))
+      return MakeError("--backend fanotify traces in this process: run fantrace as root, without --daemon");
+    return OpenFanotifyBackend(options, trace);
+  }
   if (!UsesDaemon(options)) {
     Result<std::unique_ptr<Tracer>> tracer = Tracer::Open(trace);
-    if (!tracer) return tracer.error();
+    if (!tracer) {
+      // auto: where BPF cannot be used, a kernel with FAN_TRACE still traces.
+      if (options.backend == "auto" && ProbeFanTrace().present) return OpenFanotifyBackend(options, trace);
+      return tracer.error();
+    }
     return std::unique_ptr<TraceBackend>(new LocalBackend(std::move(*tracer)));
   }
   if (Status st = CheckDaemonOptions(options); !st) return st.error();

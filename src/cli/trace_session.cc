@@ -131,6 +131,8 @@ int RunTraceSession(const Options& o, const SessionHooks& hooks) {
   Result<std::unique_ptr<TraceBackend>> opened = OpenBackend(o, trace);
   if (!opened) return Fail(opened.error().message);
   TraceBackend& tracer = **opened;
+  if (!o.no_summary)
+    for (const std::string& line : tracer.Limitations()) fmt::print(stderr, "fantrace: warning: {}\n", line);
 
   // Opened (and an existing file truncated) only once tracing is sure to
   // start: a failure before that leaves the user's file as it was.
