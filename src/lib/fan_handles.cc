@@ -43,7 +43,8 @@ FanHandleResolver::~FanHandleResolver() {
 
 void FanHandleResolver::ScanMounts() {
   for (const MountEntry& m : ReadOwnMounts()) {
-    int fd = open(m.mount_point.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    // open_by_handle_at() refuses an O_PATH mount fd (EBADF).
+    int fd = open(m.mount_point.c_str(), O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) continue;
     struct statfs st;
     if (fstatfs(fd, &st) != 0 || !mounts_.try_emplace(FsidOf(st), Mount{fd, static_cast<uint64_t>(st.f_type)}).second)
@@ -53,8 +54,8 @@ void FanHandleResolver::ScanMounts() {
 
 const FanHandleResolver::Mount* FanHandleResolver::MountOf(uint64_t fsid) {
   auto it = mounts_.find(fsid);
-  if (it == mounts_.end()) {
-    ScanMounts();  // a file system mounted since the last look
+  if (it == mounts_.end() && unknown_fsids_.insert(fsid).second) {
+    ScanMounts();  // a file system mounted since the last look (once per fsid)
     it = mounts_.find(fsid);
   }
   return it == mounts_.end() ? nullptr : &it->second;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ class FanHandleResolver {
 
   std::vector<uint64_t> excluded_magic_;
   std::map<uint64_t, Mount> mounts_;         // by fsid
+  std::set<uint64_t> unknown_fsids_;         // looked for once, not on our mounts
   std::map<std::string, std::string> dirs_;  // fsid + handle bytes -> path
   uint64_t unresolved_ = 0;
 };
