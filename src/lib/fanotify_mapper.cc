@@ -32,17 +32,20 @@ void FanotifyMapper::Map(const FanEvent& e, std::vector<Event>& out) {
     out.push_back(std::move(r));
     if (auto p = pending_.extract(e.from)) pending_.insert({e.path, p.mapped()});
   }
+  // Opens and closes of directories (FAN_ONDIR) and of devices, fifos and
+  // the like are not reported, as the eBPF engine reports regular files.
+  if (!dir && e.regular) {
+    if (e.mask & FAN_OPEN_EXEC) Exec(e, out);
+    else if (e.mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY)) OpenOrModify(e);
+    if (e.mask & FAN_CLOSE_NOWRITE) Close(e, false, out);
+    if (e.mask & FAN_CLOSE_WRITE) Close(e, true, out);
+  }
+  // Last: fanotify merges the events of one name, and a file written and
+  // removed before they were read comes as one OPEN|...|CLOSE|DELETE.
   if (e.mask & FAN_DELETE) {
     out.push_back(Base(dir ? EventType::kRmdir : EventType::kUnlink, e.pid, e.time_ns, e.path));
     created_.erase(e.path);
   }
-  // Opens and closes of directories (FAN_ONDIR) and of devices, fifos and
-  // the like are not reported, as the eBPF engine reports regular files.
-  if (dir || !e.regular) return;
-  if (e.mask & FAN_OPEN_EXEC) Exec(e, out);
-  else if (e.mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY)) OpenOrModify(e);
-  if (e.mask & FAN_CLOSE_NOWRITE) Close(e, false, out);
-  if (e.mask & FAN_CLOSE_WRITE) Close(e, true, out);
 }
 
 void FanotifyMapper::Exec(const FanEvent& e, std::vector<Event>& out) {

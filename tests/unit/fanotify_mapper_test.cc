@@ -119,6 +119,13 @@ TEST(FanotifyMapper, OpensOfDirectoriesAndDevicesAreNotReported) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(FanotifyMapper, AMergedWriteAndDeleteKeepsTheirOrder) {
+  std::vector<Event> out = MapAll({Fan(FAN_CREATE | FAN_OPEN | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_DELETE, "/t/x")});
+  ASSERT_EQ(Types(out), (std::vector<EventType>{EventType::kOpen, EventType::kModify, EventType::kClose,
+                                                EventType::kUnlink}));
+  EXPECT_TRUE(out[0].created);
+}
+
 TEST(FanotifyMapper, OverflowIsCountedAsLost) {
   FanotifyMapper m(Interp);
   std::vector<Event> out;
