@@ -156,5 +156,22 @@ TEST(FanotifyBackendRefusal, WithoutFanTraceExits2WithOneLine) {
   EXPECT_NE(d.out.find("fan_trace: no"), std::string::npos) << d.out;
 }
 
+// Where only FAN_TRACE can trace (the patched guest), doctor says so and
+// --backend auto takes it.
+TEST(FanotifyBackendAuto, DoctorAndAutoChooseFanotifyWithoutBpf) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  if (!Available().fanotify || Available().ebpf)
+    GTEST_SKIP() << "needs a kernel with FAN_TRACE and without BPF (the patched guest)";
+  Trace d = RunFantrace({"doctor"});
+  EXPECT_EQ(d.status, 0) << d.out << d.err;
+  EXPECT_NE(d.out.find("backend: fanotify"), std::string::npos) << d.out;
+  TempDir dir;
+  WriteFile(dir / "in", "x");
+  Trace t = TraceRun({"cat", dir / "in"});  // no --backend: auto
+  EXPECT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.ListedUnder("read", dir.path()), Paths{dir / "in"}) << t.jsonl;
+  EXPECT_NE(t.err.find("--backend fanotify reports no fork"), std::string::npos) << t.err;
+}
+
 }  // namespace
 }  // namespace fantrace::itest
