@@ -33,6 +33,8 @@
 #include <sys/uio.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#include "cov_fixture.h"
 #include <utime.h>
 
 /* Numbers newer than some build machines' headers (x86-64). */
@@ -45,25 +47,7 @@
 #define NR_file_getattr  468
 #define NR_file_setattr  469
 
-static const char *dir;
 static char buf[64];
-
-static char *P(const char *name)
-{
-	char *p = malloc(strlen(dir) + strlen(name) + 2);
-	sprintf(p, "%s/%s", dir, name);
-	return p;
-}
-
-static int fd_of(const char *name, int flags)
-{
-	int fd = open(P(name), flags);
-	if (fd < 0) {
-		perror("cov_syscalls: open fixture");
-		exit(1);
-	}
-	return fd;
-}
 
 /* A mount namespace of this process's own, so that mounts stay in it. */
 static void own_mount_ns(void)

@@ -19,29 +19,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../cov_fixture.h"
+
 #define OP_FTRUNCATE        55   /* 6.9, newer than some liburing headers */
 #define OP_FIXED_FD_INSTALL 54   /* 6.8 */
 
 static struct io_uring ring;
-static const char *dir;
 static char buf[64];
-
-static char *P(const char *name)
-{
-	char *p = malloc(strlen(dir) + strlen(name) + 2);
-	sprintf(p, "%s/%s", dir, name);
-	return p;
-}
-
-static int fd_of(const char *name, int flags)
-{
-	int fd = open(P(name), flags);
-	if (fd < 0) {
-		perror("cov_uring: open fixture");
-		exit(1);
-	}
-	return fd;
-}
 
 static struct io_uring_sqe *sqe(void) { return io_uring_get_sqe(&ring); }
 
