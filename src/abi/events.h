@@ -47,7 +47,8 @@ enum ft_type {
 	FT_READDIR = 18,  /* slot0 the directory's path; dev, ino */
 	FT_MISSING = 19,  /* slot0 name as given, slot1 base dir */
 	FT_ATTRIB = 20,   /* slot0 base dir, slot1 name; or, by fd, slot0 the file's
-	                     path and slot1 empty; FT_SUBKIND = enum ft_attrib_what */
+	                     path and slot1 empty, or with FT_F_PATH_FROM_OPEN no
+	                     slot and aux the open's id; FT_SUBKIND = enum ft_attrib_what */
 	FT_MKNOD = 21,    /* slot0 base dir, slot1 name; FT_SUBKIND = the node's
 	                     S_IFMT bits >> 12 (0: a regular file) */
 	FT_MOUNT = 22,    /* aux = enum ft_mount_what; slot0 target base dir, slot1 target
@@ -100,7 +101,7 @@ enum ft_untrace_reason {
 #define FT_F_DIR_OP      (1u << 6)  /* rename/unlink: AT_REMOVEDIR or directory */
 #define FT_F_AT_EXIT     (1u << 7)  /* close: found open when the process exited */
 #define FT_F_ARGV_TRUNC  (1u << 8)  /* exec: argv longer than FT_ARGV_MAX */
-#define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close: path is that of open id aux */
+#define FT_F_PATH_FROM_OPEN (1u << 9) /* modify/close/attrib: path is that of open id aux */
 #define FT_F_EXCHANGE    (1u << 10) /* rename: RENAME_EXCHANGE swapped the two names */
 #define FT_F_SCRIPT      (1u << 11) /* exec: the file exec'd was run by an interpreter */
 #define FT_F_IO_URING    (1u << 12) /* done through io_uring, not a syscall; on a name

@@ -23,10 +23,25 @@ static __always_inline int emit_attrib(__u32 type, __s64 dfd, __u64 name, __u32 
 	if (!kind_enabled(type) || comm_excluded())
 		return 0;
 	struct file *file = current_fd_file((__s32)dfd);
-	struct ft_scratch *s = file ? record_begin(type) : NULL;
+	if (!file)
+		return 0;
+	/* A file whose open was sent, in a namespace unchanged since (tar sets
+	 * the times, owner and mode of each file it makes through its fd): the
+	 * reader takes the path from the open, as for its modify and close,
+	 * and no path is walked. With user filters the record goes through
+	 * the chain, which needs its path. */
+	struct ft_file_state *st = cfg_user_filters ? NULL : file_state(file);
+	bool from_open = st && path_from_open(st);
+	struct ft_scratch *s = record_begin(type);
 	if (!s)
 		return 0;
 	s->rec.flags = flags;
+	if (from_open) {
+		s->rec.flags |= FT_F_PATH_FROM_OPEN;
+		s->rec.aux = st->open_id;
+		record_submit(s, false);
+		return 0;
+	}
 	append_file_path(s, file, 0);
 	submit_name_record(s);
 	return 0;

@@ -51,9 +51,9 @@ class DaemonBackend : public TraceBackend {
 };
 
 // The kernel-side options fantraced does not take per session yet (it
-// takes --events, --no-merge, --all-files, --only-written, --include and
-// --exclude; the others are one configuration for all sessions:
-// docs/design.md).
+// takes --events, --probes when it was started with them, --no-merge,
+// --all-files, --only-written, --include and --exclude; the others are one
+// configuration for all sessions: docs/design.md).
 Status CheckDaemonOptions(const Options& o) {
   const TraceOptions defaults;
   const TraceOptions& t = o.trace;
@@ -62,7 +62,6 @@ Status CheckDaemonOptions(const Options& o) {
   else if (!t.exclude_comm.empty()) option = "--exclude-comm";
   else if (!t.filter_bpf.empty()) option = "--filter-bpf";
   else if (!o.user.empty()) option = "--user";
-  else if (t.event_mask & kLookupEventMask) option = "--probes (or a lookup kind in --events)";
   if (!option) return Ok{};
   return MakeError(fmt::format("{} is not available through fantraced yet: run fantrace as root "
                                "(without --daemon) to use it", option));

@@ -82,9 +82,14 @@ int main(int argc, char** argv) {
       "Unix socket, each seeing only the events of the processes they own."};
   std::string socket_path = fantrace::kDefaultDaemonSocket;
   bool foreground = false;
+  bool probes = false;
   app.add_option("--socket", socket_path, fmt::format("The socket to serve on (default {})", fantrace::kDefaultDaemonSocket))
       ->type_name("PATH");
   app.add_flag("--foreground", foreground, "Do not detach; log to standard error (for systemd)");
+  app.add_flag("--probes", probes,
+               "Also load the lookup programs, so that sessions may ask for --probes (stat, readdir, "
+               "missing): while fantraced runs, every process's stat, access, readlink, exec and "
+               "getdents calls then pay a membership check");
   app.set_version_flag("--version", FANTRACE_VERSION);
   try {
     app.parse(argc, argv);
@@ -97,6 +102,9 @@ int main(int argc, char** argv) {
   fantrace::TraceOptions options;
   options.buffer_size = 64ull << 20;  // shared by every session
   options.per_session = true;
+  // Which kinds a session gets is its own (--events, --probes); this only
+  // says whether the lookup programs are there for the sessions to ask.
+  if (probes) options.event_mask |= fantrace::kLookupEventMask;
   fantrace::Result<std::unique_ptr<fantrace::Tracer>> engine = fantrace::Tracer::Open(options);
   if (!engine) return Fail(engine.error().message);
   fantrace::Result<int> listen_fd = Listen(socket_path);

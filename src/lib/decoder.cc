@@ -196,8 +196,12 @@ bool DecodeBody(const ft_record& r, const Slots& s, Event& ev) {
       return true;
     case FT_ATTRIB:
       ev.type = EventType::kAttrib;
-      ev.path = JoinAndNormalize(s[0], s[1]);
       ev.what = AttribWhat(FT_SUBKIND(r.flags));
+      if (r.flags & FT_F_PATH_FROM_OPEN) {  // by fd, of a file whose open was sent
+        ev.open_id = static_cast<uint64_t>(r.aux);
+        return true;
+      }
+      ev.path = JoinAndNormalize(s[0], s[1]);
       return true;
     case FT_MKNOD:
       ev.type = EventType::kMknod;

@@ -47,7 +47,7 @@ void RecordReader::PairWithOpen(Event& event) {
   if (event.open_id == 0) return;
   if (event.type == EventType::kOpen) {
     open_paths_.emplace(event.open_id, OpenPaths{event.path, event.fs_path});
-  } else if (event.type == EventType::kModify) {
+  } else if (event.type == EventType::kModify || event.type == EventType::kAttrib) {
     auto it = open_paths_.find(event.open_id);
     if (it != open_paths_.end()) {
       event.path = it->second.path;

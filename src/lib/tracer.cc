@@ -225,9 +225,10 @@ Result<std::unique_ptr<Tracer>> Tracer::Open(const TraceOptions& options) {
   skel->rodata->cfg_only_written = options.only_written;
   skel->rodata->cfg_per_session = options.per_session;
   skel->rodata->cfg_user_filters = impl->with_filters;
-  // fantraced's engine serves every session with one set of programs:
-  // lookups are not among them yet (SetSessionOptions refuses them).
-  impl->lookups = !options.per_session && (options.event_mask & kLookupEventMask) != 0;
+  // Lookups are loaded and attached only when asked for: by the trace, or
+  // for fantraced's sessions by `fantraced --probes` (each session then
+  // asks for them or not in its own event mask).
+  impl->lookups = (options.event_mask & kLookupEventMask) != 0;
   skel->rodata->cfg_lookups = impl->lookups;
   // Files on mounts of other namespaces (a tree's own) carry their path
   // from their file system's root, so the summary can find them here.
@@ -405,7 +406,8 @@ Status Tracer::SetSessionOptions(uint32_t session, const TraceOptions& options) 
   if (Status st = CheckPrefixes(options); !st) return st;
   if ((options.event_mask & kLookupEventMask) && !impl_->lookups)
     return MakeError("lookups (--probes, or stat, readdir, missing in --events) are not available "
-                     "through fantraced yet: run fantrace as root without --daemon to trace them");
+                     "through this fantraced: it was started without --probes (restart it as "
+                     "`fantraced --probes`), or run fantrace as root without --daemon");
   int prefix_fd = bpf_map__fd(impl_->skel->maps.prefixes);
   uint32_t base = session * 2 * kPrefixMax;
   if (Status st = PutPrefixes(prefix_fd, options.include, base); !st) return st;

@@ -222,7 +222,9 @@ void ExpectRerunGivesTheSameBytes(const std::string& format, const std::vector<s
   ASSERT_FALSE(sorted.empty());
   WriteFile(clean / "gen.sh", ReadFile(p.script));
   chmod((clean / "gen.sh").c_str(), 0755);
-  if (!odd_names) ASSERT_EQ(unlink(p.copy.c_str()), 0);  // cp's target is absolute: it is made again there
+  if (!odd_names) {
+    ASSERT_EQ(unlink(p.copy.c_str()), 0);  // cp's target is absolute: it is made again there
+  }
   std::vector<std::string> argv{"env", "-C", clean.path()};
   argv.insert(argv.end(), tool.begin(), tool.end());
   argv.push_back(rules);

@@ -1,8 +1,10 @@
 #include "harness.h"
 
 #include <gtest/gtest.h>
+#include <sys/utsname.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iterator>
 
@@ -39,6 +41,13 @@ const bool kSudoVariablesCleared = [] {
 }();
 
 }  // namespace
+
+bool KernelDecodesUring() {
+  utsname u{};
+  int major = 0, minor = 0;
+  if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) return true;
+  return major > 5 || (major == 5 && minor >= 19);
+}
 
 std::string Prog(std::string_view name) { return std::string(PROG_DIR "/") + std::string(name); }
 

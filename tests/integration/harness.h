@@ -83,6 +83,11 @@ FantraceRun StartRun(const std::vector<std::string>& command,
 Trace TraceRun(const std::vector<std::string>& command,
                const std::vector<std::string>& options = {});
 
+// Whether this kernel's io_uring operations are decoded: from 5.19 on (the
+// request carries its result); an older kernel (Debian 11's 5.10) counts
+// them instead (io_uring_undecoded).
+bool KernelDecodesUring();
+
 // True when `path` is `dir` or lies below it.
 bool IsUnder(std::string_view path, std::string_view dir);
 

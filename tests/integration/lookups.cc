@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness.h"
+#include "test_accounts.h"
 
 namespace fantrace::itest {
 namespace {
@@ -160,15 +161,56 @@ TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
   EXPECT_TRUE(on.Summary().contains("probed"));
 }
 
-// fantraced's engine has no lookup programs: asking for them through it
-// is refused with a message, not answered with an empty trace.
-TEST(Lookups, RefusedThroughTheDaemon) {
+// `fantrace ARGS...` through the fantraced on `socket`.
+Trace ThroughDaemon(const std::string& socket, const std::vector<std::string>& args) {
+  std::vector<std::string> full = {"env", "FANTRACE_SOCKET=" + socket, FANTRACE_BIN};
+  full.insert(full.end(), args.begin(), args.end());
+  ProcessResult r = RunUntraced(full);
+  Trace t;
+  t.status = r.status;
+  t.err = r.err;
+  t.jsonl = r.out;
+  std::string error;
+  std::optional<std::vector<Json>> events = ParseJsonl(r.out, &error);
+  if (events) t.events = std::move(*events);
+  return t;
+}
+
+// A fantraced started without --probes has no lookup programs: asking for
+// them through it is refused with a message saying how to get them, not
+// answered with an empty trace.
+TEST(Lookups, RefusedByADaemonStartedWithoutProbes) {
   FANTRACE_REQUIRE_ROOT();
-  Trace t = RunFantrace({"run", "--daemon", "--probes", "--", "true"});
+  TestDaemon daemon;
+  Trace t = ThroughDaemon(daemon.socket(), {"run", "--daemon", "--probes", "--", "true"});
   EXPECT_EQ(t.status, 2);
-  EXPECT_NE(t.err.find("--probes"), std::string::npos) << t.err;
-  Trace named = RunFantrace({"run", "--daemon", "--events", "open,missing", "--", "true"});
+  EXPECT_NE(t.err.find("fantraced --probes"), std::string::npos) << t.err;
+  Trace named = ThroughDaemon(daemon.socket(), {"run", "--daemon", "--events", "open,missing", "--", "true"});
   EXPECT_EQ(named.status, 2) << named.err;
+  Trace plain = ThroughDaemon(daemon.socket(), {"run", "--daemon", "--summary-only", "--", "true"});
+  EXPECT_EQ(plain.status, 0) << "the daemon serves on: " << plain.err;
+}
+
+// `fantraced --probes`: a session that asks gets its lookups, one that
+// does not gets none.
+TEST(Lookups, ThroughADaemonStartedWithProbes) {
+  FANTRACE_REQUIRE_ROOT();
+  TestDaemon daemon({"--probes"});
+  TempDir dir;
+  WriteFile(dir / "here", "x\n");
+  const std::vector<std::string> script = {"/bin/sh", "-c", "test -e " + dir / "here" + " && ! test -e " + dir / "gone"};
+  std::vector<std::string> args = {"run", "--daemon", "--probes", "--format", "jsonl", "-o", "-", "--"};
+  args.insert(args.end(), script.begin(), script.end());
+  Trace t = ThroughDaemon(daemon.socket(), args);
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(t.ListedUnder("probed", dir.path()), Paths{dir / "here"}) << t.jsonl;
+  EXPECT_EQ(t.ListedUnder("missing", dir.path()), Paths{dir / "gone"}) << t.jsonl;
+
+  args.erase(args.begin() + 2);  // --probes
+  Trace off = ThroughDaemon(daemon.socket(), args);
+  ASSERT_EQ(off.status, 0) << off.err;
+  EXPECT_TRUE(off.EventsAt("stat", dir / "here").empty()) << off.jsonl;
+  EXPECT_TRUE(off.EventsAt("missing", dir / "gone").empty()) << off.jsonl;
 }
 
 // fsatrace's q (a lookup) and t (times set), as fsatrace writes them.

@@ -60,8 +60,16 @@ bool StillRunning(pid_t pid) {
 // Loading can take long on a slow guest, so the wait is generous; a daemon
 // that exited (it could not load, say) ends it at once, and the tests that
 // need the socket then fail with its message instead of after two minutes.
-TestDaemon::TestDaemon()
-    : socket_(TraversableSocketPath(dir_)), process_({FANTRACED_BIN, "--foreground", "--socket", socket_}) {
+namespace {
+std::vector<std::string> DaemonArgv(const std::string& socket, const std::vector<std::string>& options) {
+  std::vector<std::string> argv = {FANTRACED_BIN, "--foreground", "--socket", socket};
+  argv.insert(argv.end(), options.begin(), options.end());
+  return argv;
+}
+}  // namespace
+
+TestDaemon::TestDaemon(const std::vector<std::string>& options)
+    : socket_(TraversableSocketPath(dir_)), process_(DaemonArgv(socket_, options)) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!SocketAnswers(socket_) && std::chrono::steady_clock::now() < deadline) {
     if (!StillRunning(process_.pid())) {

@@ -32,7 +32,8 @@ bool SocketAnswers(const std::string& path);
 // machine); a test sees a daemon that never came up through SocketAnswers.
 class TestDaemon {
  public:
-  TestDaemon();
+  // fantraced --foreground --socket (a scratch path) OPTIONS...
+  explicit TestDaemon(const std::vector<std::string>& options = {});
 
   const std::string& socket() const { return socket_; }
   const TempDir& dir() const { return dir_; }

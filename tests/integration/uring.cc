@@ -3,7 +3,6 @@
 // liburing), and those of a 32-bit program (progs/m32).
 #include <gtest/gtest.h>
 
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,15 +16,6 @@ namespace {
 
 Trace TraceUring(const std::string& mode, const TempDir& dir, const std::vector<std::string>& options = {}) {
   return TraceRun({Prog("uring_files"), mode, dir.path()}, options);
-}
-
-// io_uring operations are decoded from 5.19 on (the request carries its
-// result); an older kernel (Debian 11's 5.10) counts them instead.
-bool KernelDecodesUring() {
-  utsname u{};
-  int major = 0, minor = 0;
-  if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) return true;
-  return major > 5 || (major == 5 && minor >= 19);
 }
 
 // On a kernel that cannot decode them, the trace must say what it missed.

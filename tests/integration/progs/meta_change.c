@@ -16,8 +16,10 @@ int main(int argc, char **argv) {
 		return 2;
 	const char *path = argv[1];
 	if (setxattr(path, "user.fantrace", "1", 1, 0) != 0) {
+		int err = errno;  /* perror may change it */
+
 		perror("setxattr");
-		return errno == ENOTSUP ? 77 : 1;
+		return err == ENOTSUP ? 77 : 1;
 	}
 	int fd = open(path, O_RDONLY);
 	struct stat st;
