@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <climits>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -42,6 +44,15 @@ uint32_t KindBit(EventType type) {
   return bit ? *bit : 0;
 }
 
+// The interpreter an exec of `path` will open, by its canonical path (the
+// kernel opens it by the name PT_INTERP gives, fanotify reports where it is).
+std::string CanonicalInterpreter(const std::string& path) {
+  std::optional<std::string> interp = ElfInterpreter(path);
+  if (!interp) return "";
+  char real[PATH_MAX];
+  return realpath(interp->c_str(), real) ? std::string(real) : *interp;
+}
+
 bool IsRegularOrGone(const std::string& path) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) return true;  // removed since: it was opened as a file
@@ -51,7 +62,7 @@ bool IsRegularOrGone(const std::string& path) {
 class FanotifyBackend : public TraceBackend {
  public:
   FanotifyBackend(int fd, const TraceOptions& trace, std::vector<uint64_t> excluded)
-      : fd_(fd), trace_(trace), resolver_(std::move(excluded)), mapper_(ElfInterpreter) {}
+      : fd_(fd), trace_(trace), resolver_(std::move(excluded)), mapper_(CanonicalInterpreter) {}
   ~FanotifyBackend() override { Release(); }
 
   Status AddRoot(pid_t pid) override {

@@ -1,13 +1,16 @@
-// The program interpreter (PT_INTERP, the dynamic loader) an ELF executable
-// names: the file the kernel opens for exec after the program itself.
-// Stateless, thread-safe.
+// The program interpreter (PT_INTERP: the dynamic loader, ld.so) an ELF
+// executable names. The kernel maps it at exec without an open(2) the
+// tracer could see: a bundle finds it here (pack), and the fanotify backend
+// tells it from an exec (it sees the kernel open it). Thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace fantrace {
 
-// "" when path is not a readable 64-bit ELF file or names no interpreter.
-std::string ElfInterpreter(const std::string& path);
+// The interpreter path of the ELF file at `path`, or nullopt for a static
+// program, a script, or a file that is not ELF.
+std::optional<std::string> ElfInterpreter(const std::string& path);
 
 }  // namespace fantrace

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-#include "pack/elf_interp.h"
+#include "lib/elf_interp.h"
 
 namespace fantrace::pack {
 namespace {

@@ -137,8 +137,9 @@ TEST_P(FanotifyBackend, EventsKeepTheJsonlContract) {
   ASSERT_EQ(opens.size(), 1u) << t.jsonl;
   EXPECT_EQ(opens[0]["access"], "read");
   EXPECT_EQ(t.Summary()["lost"], 0);
-  if (GetParam() == "fanotify")
+  if (GetParam() == "fanotify") {
     EXPECT_NE(t.err.find("warning: --backend fanotify reports no fork and exit events"), std::string::npos) << t.err;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FanotifyBackend, ::testing::Values("ebpf", "fanotify"),

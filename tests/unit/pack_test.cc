@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "pack/dpkg_db.h"
-#include "pack/elf_interp.h"
+#include "lib/elf_interp.h"
 #include "pack/file_set.h"
 #include "pack/json_bytes.h"
 #include "pack/manifest.h"
@@ -180,7 +180,10 @@ TEST(PackReplay, OutputNamesAndFindings) {
   EXPECT_EQ(OutputName("/w/sub/r.csv", "/w"), "sub/r.csv");
   EXPECT_EQ(OutputName("/tmp/x", "/w"), "tmp/x");
   Manifest m;
-  m.files.push_back(FileEntry{.path = "/usr/bin/dash", .type = "file"});
+  FileEntry dash;
+  dash.path = "/usr/bin/dash";
+  dash.type = "file";
+  m.files.push_back(dash);
   m.absent = {"/usr/local/bin/sh"};
   TraceFile t;
   t.executed = {"/usr/bin/dash"};
