@@ -85,8 +85,8 @@ class FileSystem {
   // wrote on a mount of its own namespace: `path` (the tree's name for it)
   // if that names the very file, else its fs_path (from its file system's
   // root) on a mount of device dev; nullopt when neither does.
-  virtual std::optional<std::string> FindFile(const std::string& path, uint64_t dev, uint64_t ino,
-                                              const std::string& fs_path) const {
+  virtual std::optional<std::string> FindFile(const std::string& /*path*/, uint64_t /*dev*/, uint64_t /*ino*/,
+                                              const std::string& /*fs_path*/) const {
     return std::nullopt;
   }
 };
