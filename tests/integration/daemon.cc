@@ -69,17 +69,7 @@ class Daemon : public ::testing::Test {
     ASSERT_EQ(chown(dir.path().c_str(), user.uid, user.gid), 0);
   }
 
-  static Trace Parse(const ProcessResult& r) {
-    Trace t;
-    t.status = r.status;
-    t.err = r.err;
-    t.jsonl = r.out;
-    std::string error;
-    std::optional<std::vector<Json>> events = ParseJsonl(r.out, &error);
-    if (!events) ADD_FAILURE() << "bad jsonl: " << error << "\n" << r.out << r.err;
-    else t.events = std::move(*events);
-    return t;
-  }
+  static Trace Parse(const ProcessResult& r) { return TraceOfStdout(r); }
 
   static inline TestUser user_, other_;
   static inline std::string socket_;

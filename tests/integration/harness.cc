@@ -160,6 +160,20 @@ Trace RunFantrace(const std::vector<std::string>& args) {
   return Trace{result.status, std::move(result.out), std::move(result.err), {}, {}};
 }
 
+Trace TraceOfStdout(ProcessResult result) {
+  Trace t;
+  t.status = result.status;
+  t.err = std::move(result.err);
+  t.jsonl = std::move(result.out);
+  std::string error;
+  if (std::optional<std::vector<Json>> events = ParseJsonl(t.jsonl, &error)) {
+    t.events = std::move(*events);
+  } else {
+    ADD_FAILURE() << "bad jsonl: " << error << "\n" << t.jsonl << t.err;
+  }
+  return t;
+}
+
 FantraceRun::FantraceRun(std::string_view verb, const std::vector<std::string>& args)
     : output_path_(output_dir_ / "trace.jsonl") {
   std::vector<std::string> argv{FANTRACE_BIN, std::string(verb), "--format", "jsonl", "-o",

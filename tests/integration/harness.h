@@ -60,6 +60,10 @@ struct Trace {
 // Runs `fantrace ARGS...` to completion; no output parsing.
 Trace RunFantrace(const std::vector<std::string>& args);
 
+// A finished `fantrace ... --format jsonl -o -`, its jsonl on stdout,
+// parsed (a test failure when it is not jsonl).
+Trace TraceOfStdout(ProcessResult result);
+
 // `fantrace VERB --format jsonl -o FILE ARGS...`, running in the background
 // so that tests can do things while it traces.
 class FantraceRun {

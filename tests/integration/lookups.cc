@@ -165,15 +165,7 @@ TEST(Lookups, OffByDefaultWithNoProgramLoaded) {
 Trace ThroughDaemon(const std::string& socket, const std::vector<std::string>& args) {
   std::vector<std::string> full = {"env", "FANTRACE_SOCKET=" + socket, FANTRACE_BIN};
   full.insert(full.end(), args.begin(), args.end());
-  ProcessResult r = RunUntraced(full);
-  Trace t;
-  t.status = r.status;
-  t.err = r.err;
-  t.jsonl = r.out;
-  std::string error;
-  std::optional<std::vector<Json>> events = ParseJsonl(r.out, &error);
-  if (events) t.events = std::move(*events);
-  return t;
+  return TraceOfStdout(RunUntraced(full));
 }
 
 // A fantraced started without --probes has no lookup programs: asking for
