@@ -100,17 +100,27 @@ TEST_F(Daemon, UserTracesOwnCommandWithoutRoot) {
   EXPECT_EQ(t.Summary()["lost"], 0);
 }
 
+// The target writes only once told to (a go file), after the attach is in
+// effect: a fixed delay is too short in an emulated guest, where starting
+// fantrace and the daemon's session takes seconds. The trace file appears
+// once the daemon has loaded the session; the tree is added a moment after.
 TEST_F(Daemon, AttachToOwnProcessIsServed) {
   TempDir dir;
   GiveTo(dir, user_);
-  std::string out = dir / "late";
+  std::string out = dir / "late", go = dir / "go", trace = dir / "trace.jsonl";
   Process target({"setpriv", std::string("--reuid=") + kUser, std::string("--regid=") + kUser, "--init-groups",
-                  "/bin/sh", "-c", "sleep 1; echo x > " + out});
+                  "/bin/sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo x > '" + out + "'"});
   WaitUntilExecdAs(target.pid(), user_.uid);
-  std::vector<std::string> args = {"attach"};
-  args.insert(args.end(), kJsonl.begin(), kJsonl.end());
-  args.push_back(std::to_string(target.pid()));
-  Trace t = Parse(RunUntraced(As(kUser, args)));
+  Process attach(As(kUser, {"attach", "--format", "jsonl", "-o", trace, "--no-summary", std::to_string(target.pid())}));
+  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
+  while (!std::filesystem::exists(trace) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  WriteFile(go, "");
+  ASSERT_EQ(target.Wait().status, 0);
+  ProcessResult r = attach.Wait();
+  r.out = ReadFile(trace);
+  Trace t = Parse(r);
   EXPECT_EQ(t.status, 0) << t.err;
   EXPECT_TRUE(t.Lists("written", out)) << t.jsonl << t.err;
 }
