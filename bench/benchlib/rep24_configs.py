@@ -60,8 +60,18 @@ class Care(configs.Config):
         return {"events": sum(len(files) for _, _, files in os.walk(root))}
 
 
+class Floor(configs.FantraceSummary):
+    """What any collector on syscall tracepoints pays before doing any work:
+    fantrace built with FT_BENCH_FLOOR=1 (bench/floor's `empty` variant),
+    its programs attached to the same tracepoints and returning at once.
+    The bound under fantrace's own column; not run by default."""
+    name, label = "floor", "tracepoints alone (floor)"
+    build_dir, bpf_defines = "build-floor-empty", "-DFT_BENCH_FLOOR=1"
+
+
 ALL = [configs.Untraced, configs.FantraceJsonl, FantraceDaemon, configs.Strace, StraceSeccomp,
-       configs.ReproZip, Care]
+       configs.ReproZip, Care, Floor]
+DEFAULT = [c.name for c in ALL if c is not Floor]
 QUICK = ["untraced", "fantrace", "fantrace-daemon"]
 # Collectors REP '24 measured that cannot run here, and why.
 NOT_RUN = {
