@@ -21,6 +21,15 @@ long DeliveredEvents(const Trace& t) {
   return delivered;
 }
 
+// "open 20000, close 20001, ...": which kinds differ when the counts do not
+// add up.
+std::string Kinds(const Trace& t) {
+  std::string out;
+  for (const auto& [type, count] : CountByType(t))
+    out += (out.empty() ? "" : ", ") + type + " " + std::to_string(count);
+  return out;
+}
+
 TEST(Overload, TinyBufferLossIsCountedExactly) {
   FANTRACE_REQUIRE_ROOT();
   const int files = Sized(20000, 100000);
@@ -52,7 +61,9 @@ TEST(Overload, TinyBufferLossIsCountedExactly) {
   EXPECT_EQ(t.Summary()["events"].value("lost", -1L), static_cast<long>(t.Events("lost").size()));
   // Exact: every event generated was delivered or counted as lost (the
   // reader's internal end-of-tree marker is not counted).
-  EXPECT_EQ(lost, generated - delivered) << "generated " << generated << ", delivered " << delivered;
+  EXPECT_EQ(lost, generated - delivered) << "generated " << generated << " (" << Kinds(all) << "), delivered "
+                                         << delivered << " (" << Kinds(t) << "); summary counters "
+                                         << t.Summary().dump();
   EXPECT_NE(t.err.find("events were lost"), std::string::npos) << t.err;
 
   // A close whose open was lost resolves its own path in the kernel.
