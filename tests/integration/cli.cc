@@ -222,10 +222,7 @@ TEST(Cli, AttachFollowsARunningProcess) {
   Process target({Prog("tick_until_stop"), dir.path()});
   const pid_t target_pid = target.pid();
   FantraceRun attach("attach", {std::to_string(target_pid)});
-  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
-  while (!std::filesystem::exists(attach.output_path()) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  WaitUntilAttached(attach.output_path());
   WriteFile(dir / "stop", "");
   ASSERT_EQ(target.Wait().status, 0);
   Trace t = attach.Finish();
@@ -261,10 +258,7 @@ TEST(Cli, AttachTakesTheDescendantsAlreadyRunning) {
   FantraceRun attach("attach", {std::to_string(target.pid())});
   // The output file appears once the programs are loaded; the walk of the
   // descendants follows at once.
-  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
-  while (!std::filesystem::exists(attach.output_path()) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  WaitUntilAttached(attach.output_path());
   WriteFile(go, "");
   ASSERT_EQ(target.Wait().status, 0);
   Trace t = attach.Finish();

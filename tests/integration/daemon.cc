@@ -102,8 +102,7 @@ TEST_F(Daemon, UserTracesOwnCommandWithoutRoot) {
 
 // The target writes only once told to (a go file), after the attach is in
 // effect: a fixed delay is too short in an emulated guest, where starting
-// fantrace and the daemon's session takes seconds. The trace file appears
-// once the daemon has loaded the session; the tree is added a moment after.
+// fantrace and the daemon's session takes seconds.
 TEST_F(Daemon, AttachToOwnProcessIsServed) {
   TempDir dir;
   GiveTo(dir, user_);
@@ -112,10 +111,7 @@ TEST_F(Daemon, AttachToOwnProcessIsServed) {
                   "/bin/sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo x > '" + out + "'"});
   WaitUntilExecdAs(target.pid(), user_.uid);
   Process attach(As(kUser, {"attach", "--format", "jsonl", "-o", trace, "--no-summary", std::to_string(target.pid())}));
-  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
-  while (!std::filesystem::exists(trace) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  WaitUntilAttached(trace);
   WriteFile(go, "");
   ASSERT_EQ(target.Wait().status, 0);
   ProcessResult r = attach.Wait();

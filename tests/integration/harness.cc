@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
+#include <thread>
 
 namespace fantrace::itest {
 namespace {
@@ -180,6 +182,13 @@ FantraceRun::FantraceRun(std::string_view verb, const std::vector<std::string>& 
                                 output_path_};
   argv.insert(argv.end(), args.begin(), args.end());
   process_.emplace(argv);
+}
+
+void WaitUntilAttached(const std::string& output_path) {
+  auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
+  while (!std::filesystem::exists(output_path) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
 }
 
 Trace FantraceRun::Finish(std::chrono::seconds timeout) {

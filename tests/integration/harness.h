@@ -80,6 +80,11 @@ class FantraceRun {
   std::optional<Process> process_;
 };
 
+// Returns once an attach is in effect: fantrace (or the daemon's session)
+// creates its output file when the programs are attached, and adds the
+// tree a moment after, so this waits for the file and then one second.
+void WaitUntilAttached(const std::string& output_path);
+
 // Starts `fantrace run --format jsonl -o FILE OPTIONS... -- COMMAND...`.
 FantraceRun StartRun(const std::vector<std::string>& command,
                      const std::vector<std::string>& options = {});
