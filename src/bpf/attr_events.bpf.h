@@ -6,8 +6,6 @@
 #ifndef FANTRACE_ATTR_EVENTS_BPF_H
 #define FANTRACE_ATTR_EVENTS_BPF_H
 
-#include "syscall_nr.bpf.h"
-
 /* name 0 or "" (AT_EMPTY_PATH, futimens): the file open on dfd itself,
  * reported with its path (slot 1 empty); else as a name event. */
 static __always_inline int emit_attrib(__u32 type, __s64 dfd, __u64 name, __u32 flags)

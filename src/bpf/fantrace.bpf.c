@@ -15,6 +15,7 @@
 #include "filter.bpf.h"
 #include "path.bpf.h"
 #include "proc_tree.bpf.h"
+#include "syscall_nr.bpf.h"
 #include "user_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -266,13 +266,6 @@ static __always_inline __s32 syscall_nr(long id)
 	return (__s32)id;
 }
 
-/* x86-64 syscall numbers of the open family (the exit handler tells them
- * apart by the syscall number of its record; ports to other architectures add theirs). */
-#define NR_OPEN    2
-#define NR_CREAT   85
-#define NR_OPENAT  257
-#define NR_OPENAT2 437
-
 /* The open flags, read at exit from the registers the task entered the
  * syscall with (x86-64 leaves the argument registers intact): no enter
  * handler, no stash, one tracepoint less per open. */
@@ -408,11 +401,8 @@ static __always_inline int on_open_exit(long ret, __s32 nr)
 FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace_event_raw_sys_exit,
 	   on_open_exit(ctx->ret, syscall_nr(ctx->id)))
 
-/* x86-64 numbers of the write-family calls whose file is not the first
- * argument (see open_flags for why numbers, and ports). */
-#define NR_MMAP            9
-#define NR_SPLICE          275
-#define NR_COPY_FILE_RANGE 326
+/* The write-family calls whose file is not the first argument are told
+ * apart by number (NR_MMAP, NR_SPLICE, NR_COPY_FILE_RANGE: syscall_nr.bpf.h). */
 
 /* The whole write family (write, pwrite64, writev, pwritev, pwritev2,
  * ftruncate, fallocate, sendfile64, copy_file_range, splice, mmap) is one
@@ -450,10 +440,6 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 }
 FT_HANDLER("tracepoint/syscalls/sys_enter_write", enter_write_family, struct trace_event_raw_sys_enter,
 	   on_write_family(ctx))
-
-#define NR_CLOSE 3
-#define NR_DUP2  33
-#define NR_DUP3  292
 
 /* close, and dup2/dup3 onto an open descriptor, which close the file that
  * was there: one program, attached to all three. */

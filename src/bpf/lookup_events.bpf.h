@@ -8,8 +8,6 @@
 #ifndef FANTRACE_LOOKUP_EVENTS_BPF_H
 #define FANTRACE_LOOKUP_EVENTS_BPF_H
 
-#include "syscall_nr.bpf.h"
-
 #define FT_HASH_WORDS (FT_PATH_MAX / 8)
 
 /* A 64-bit hash of the first n bytes of the record's data (the name as

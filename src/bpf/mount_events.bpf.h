@@ -8,14 +8,6 @@
 #ifndef FANTRACE_MOUNT_EVENTS_BPF_H
 #define FANTRACE_MOUNT_EVENTS_BPF_H
 
-/* x86-64 numbers (see open_flags for why numbers, and ports) */
-#define NR_PIVOT_ROOT 155
-#define NR_MOUNT      165
-#define NR_UMOUNT2    166
-#define NR_UNSHARE    272
-#define NR_SETNS      308
-#define NR_MOVE_MOUNT 429
-
 /* 6.18 moved the namespace's type from its operations (ops->type) into
  * ns_common itself (ns_type). */
 struct ns_common___v618 {

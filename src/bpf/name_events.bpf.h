@@ -187,22 +187,6 @@ static __always_inline int emit_symlink(struct ft_name_args *c)
 	return 0;
 }
 
-/* x86-64 numbers of the name calls (see open_flags for why numbers, and
- * ports) */
-#define NR_TRUNCATE   76
-#define NR_RENAME     82
-#define NR_MKDIR      83
-#define NR_RMDIR      84
-#define NR_LINK       86
-#define NR_UNLINK     87
-#define NR_SYMLINK    88
-#define NR_MKDIRAT    258
-#define NR_UNLINKAT   263
-#define NR_RENAMEAT   264
-#define NR_LINKAT     265
-#define NR_SYMLINKAT  266
-#define NR_RENAMEAT2  316
-
 #define NAME_ARGS(kind, a0, a1, a2, a3, a4) \
 	((struct ft_name_args){ .args = { (a0), (a1), (a2), (a3), (a4) }, .call = (kind) })
 

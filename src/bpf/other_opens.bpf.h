@@ -22,8 +22,6 @@ __noinline int open_received_fd(__s64 fd)
 	return open_file(current_fd_file(fd), 0, 0, FT_F_SCM_RIGHTS);
 }
 
-#define NR_RECVMSG  47
-#define NR_RECVMMSG 299
 #define SOL_SOCKET  1
 #define SCM_RIGHTS  1
 
