@@ -118,6 +118,12 @@ class FantraceProbes(FantraceJsonl):
                 "--"] + cmd
 
 
+class FantraceBaseline(FantraceJsonl):
+    """fantrace jsonl from another build (bench/run --baseline PATH), so
+    that a change is measured before and after in one interleaved run."""
+    name, label = "fantrace-baseline", "fantrace jsonl, baseline build"
+
+
 class FantraceSummary(Config):
     name, label, is_fantrace = "fantrace-summary", "fantrace --summary-only", True
 
@@ -192,11 +198,13 @@ class Fatrace(Config):
 
 
 ALL = [Untraced, FantraceJsonl, FantraceProbes, FantraceSummary, Strace, ReproZip, Fatrace]
+# Not in ALL: only with --baseline.
+BASELINE = FantraceBaseline
 QUICK = ["untraced", "fantrace", "fantrace-summary"]
 
 
 def make(names, fantrace):
-    return [c(fantrace) for c in ALL if c.name in names]
+    return [c(fantrace) for c in ALL + [BASELINE] if c.name in names]
 
 
 def settle():

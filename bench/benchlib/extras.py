@@ -92,9 +92,17 @@ class BesideIdleTree(configs.Config):
         return out
 
 
-def outside(fantrace, workload, scratch, reps, timeout, stopwatch):
-    """openclose alone vs beside an idle traced tree, interleaved."""
+class BesideIdleBaseline(BesideIdleTree):
+    """The same beside the baseline build's idle trace (--baseline)."""
+    name, label = "beside-idle-baseline", "untraced, beside the baseline build's idle traced tree"
+
+
+def outside(fantrace, workload, scratch, reps, timeout, stopwatch, baseline=None):
+    """openclose alone vs beside an idle traced tree (and beside the
+    baseline build's, if given), interleaved."""
     cfgs = [configs.Untraced(), BesideIdleTree(fantrace)]
+    if baseline:
+        cfgs.append(BesideIdleBaseline(baseline))
     run_dir = os.path.join(scratch, "outside")
     records = []
     for rep in range(reps):
@@ -110,6 +118,8 @@ def outside(fantrace, workload, scratch, reps, timeout, stopwatch):
         out[c.name] = _stats(ok)
     if out["untraced"] and out[cfgs[1].name]:
         out["ratio"] = out[cfgs[1].name]["median"] / out["untraced"]["median"]
+    if baseline and out["untraced"] and out[cfgs[2].name]:
+        out["baseline_ratio"] = out[cfgs[2].name]["median"] / out["untraced"]["median"]
     out["failures"] = [r for r in records if "error" in r]
     out["records"] = records
     return out

@@ -125,11 +125,14 @@ def _outside(o):
     if not o:
         return ""
     a, b = o.get("untraced"), o.get("beside-idle-fantrace")
+    head = ["alone (s)", "beside idle fantrace (s)", "ratio"]
+    row = [_f(_med(a), 3), _f(_med(b), 3), _f(o.get("ratio"), 3)]
+    if "beside-idle-baseline" in o:
+        head += ["beside the baseline build (s)", "baseline ratio"]
+        row += [_f(_med(o["beside-idle-baseline"]), 3), _f(o.get("baseline_ratio"), 3)]
     return ("## Outside the traced tree\n\nopenclose, untraced, alone and while "
             "`fantrace run --summary-only -- sleep 1000` runs beside it (interleaved).\n\n"
-            + _table(["alone (s)", "beside idle fantrace (s)", "ratio", "failures"],
-                     [[_f(_med(a), 3), _f(_med(b), 3), _f(o.get("ratio"), 3),
-                       len(o.get("failures", []))]]))
+            + _table(head + ["failures"], [row + [len(o.get("failures", []))]]))
 
 
 def _startup(s):
