@@ -3,7 +3,6 @@
 // the escaping of Snakefile and Makefile names and recipes.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "store/ro_crate.h"
 #include "store/shell_words.h"
 #include "store/workflow_rules.h"
+#include "command_output.h"
 
 namespace fantrace::store {
 namespace {
@@ -22,13 +22,7 @@ namespace {
 std::vector<std::string> ShellWords(const std::string& line) {
   std::string cmd = "sh -c " + ShellQuote("printf '%s\\0' " + line);
   std::vector<std::string> words;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return words;
-  std::string out;
-  char buf[256];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
+  const std::string out = fantrace::testing::RunCommand(cmd).out;
   for (size_t at = 0; at < out.size();) {
     size_t end = out.find('\0', at);
     words.push_back(out.substr(at, end - at));

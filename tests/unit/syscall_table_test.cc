@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -22,7 +21,12 @@
 
 #include <gtest/gtest.h>
 
+#include "command_output.h"
+
 namespace {
+
+using fantrace::testing::CommandOutput;
+using fantrace::testing::RunCommand;
 
 constexpr const char* kTable = FANTRACE_SOURCE_DIR "/src/bpf/syscall_nr.bpf.h";
 constexpr const char* kArm64Include = "/usr/aarch64-linux-gnu/include";
@@ -71,17 +75,11 @@ std::map<std::string, std::string> Kernel(const Table& table, const std::string&
   EXPECT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
   close(fd);
   std::string cmd = "cpp -P " + cpp_args + " " + path + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  EXPECT_NE(p, nullptr) << cmd;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = p ? pclose(p) : -1;
+  CommandOutput cpp = RunCommand(cmd);
   unlink(path);
-  EXPECT_EQ(status, 0) << cmd << ":\n" << out;
+  EXPECT_EQ(cpp.status, 0) << cmd << ":\n" << cpp.out;
   std::map<std::string, std::string> kernel;
-  std::istringstream lines(out);
+  std::istringstream lines(cpp.out);
   for (std::string nr, value; lines >> nr >> value;)
     kernel[nr] = value.rfind("__NR_", 0) == 0 ? "" : value;  // still a name: not defined
   return kernel;
@@ -91,18 +89,15 @@ std::map<std::string, std::string> Kernel(const Table& table, const std::string&
 // than the headers (Debian 12's are 6.1's).
 long HighestNumber(const std::string& cpp_args) {
   std::string cmd = "cpp -dM " + cpp_args + " /dev/null 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  EXPECT_NE(p, nullptr) << cmd;
+  CommandOutput cpp = RunCommand(cmd);
+  EXPECT_EQ(cpp.status, 0) << cmd;
   const std::regex define(R"(^#define __NR_[a-z0-9_]+ ([0-9]+)$)");
   long highest = -1;
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) {
-    std::string line(buf);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
+  std::istringstream lines(cpp.out);
+  for (std::string line; std::getline(lines, line);) {
     std::smatch m;
     if (std::regex_match(line, m, define)) highest = std::max(highest, std::stol(m[1]));
   }
-  if (p) pclose(p);
   EXPECT_GT(highest, 300) << cmd;
   return highest;
 }
