@@ -5,7 +5,7 @@
  *
  * arm64 (like every architecture of asm-generic/unistd.h) has only the *at
  * forms of the name calls, no dup2 and no old stat or utime calls: those
- * are NR_NONE there, a number no syscall has, and the *at call beside them
+ * are NR_NONE there, numbers no syscall has, and the *at call beside them
  * covers the operation. tests/unit/syscall_table_test.cc checks both
  * sections against the kernel's UAPI headers (every number, every absence)
  * and that each call missing on arm64 has its replacement in the table.
@@ -14,7 +14,9 @@
 #ifndef FANTRACE_SYSCALL_NR_BPF_H
 #define FANTRACE_SYSCALL_NR_BPF_H
 
-#define NR_NONE (-1)
+/* A number no syscall has, a different one for each call an architecture
+ * lacks: a family handler's switch may name several of them. */
+#define NR_NONE(n) (-(n))
 
 #if defined(__TARGET_ARCH_x86)
 /* opens, closes and the write family */
@@ -89,12 +91,12 @@
 
 #elif defined(__TARGET_ARCH_arm64)
 /* opens, closes and the write family */
-#define NR_OPEN            NR_NONE   /* openat */
+#define NR_OPEN            NR_NONE(1)  /* openat */
 #define NR_CLOSE           57
 #define NR_MMAP            222
-#define NR_DUP2            NR_NONE   /* dup3 */
+#define NR_DUP2            NR_NONE(2)  /* dup3 */
 #define NR_RECVMSG         212
-#define NR_CREAT           NR_NONE   /* openat */
+#define NR_CREAT           NR_NONE(3)  /* openat */
 #define NR_OPENAT          56
 #define NR_SPLICE          76
 #define NR_DUP3            24
@@ -103,12 +105,12 @@
 #define NR_OPENAT2         437
 /* name calls */
 #define NR_TRUNCATE        45
-#define NR_RENAME          NR_NONE   /* renameat */
-#define NR_MKDIR           NR_NONE   /* mkdirat */
-#define NR_RMDIR           NR_NONE   /* unlinkat */
-#define NR_LINK            NR_NONE   /* linkat */
-#define NR_UNLINK          NR_NONE   /* unlinkat */
-#define NR_SYMLINK         NR_NONE   /* symlinkat */
+#define NR_RENAME          NR_NONE(4)  /* renameat */
+#define NR_MKDIR           NR_NONE(5)  /* mkdirat */
+#define NR_RMDIR           NR_NONE(6)  /* unlinkat */
+#define NR_LINK            NR_NONE(7)  /* linkat */
+#define NR_UNLINK          NR_NONE(8)  /* unlinkat */
+#define NR_SYMLINK         NR_NONE(9)  /* symlinkat */
 #define NR_MKDIRAT         34
 #define NR_UNLINKAT        35
 #define NR_RENAMEAT        38
@@ -123,11 +125,11 @@
 #define NR_SETNS           268
 #define NR_MOVE_MOUNT      429
 /* lookups */
-#define NR_STAT            NR_NONE   /* newfstatat */
-#define NR_LSTAT           NR_NONE   /* newfstatat */
-#define NR_ACCESS          NR_NONE   /* faccessat */
+#define NR_STAT            NR_NONE(10)  /* newfstatat */
+#define NR_LSTAT           NR_NONE(11)  /* newfstatat */
+#define NR_ACCESS          NR_NONE(12)  /* faccessat */
 #define NR_EXECVE          221
-#define NR_READLINK        NR_NONE   /* readlinkat */
+#define NR_READLINK        NR_NONE(13)  /* readlinkat */
 #define NR_NEWFSTATAT      79
 #define NR_READLINKAT      78
 #define NR_FACCESSAT       48
@@ -135,23 +137,23 @@
 #define NR_STATX           291
 #define NR_FACCESSAT2      439
 /* metadata changes and mknod */
-#define NR_CHMOD           NR_NONE   /* fchmodat */
+#define NR_CHMOD           NR_NONE(14)  /* fchmodat */
 #define NR_FCHMOD          52
-#define NR_CHOWN           NR_NONE   /* fchownat */
+#define NR_CHOWN           NR_NONE(15)  /* fchownat */
 #define NR_FCHOWN          55
-#define NR_LCHOWN          NR_NONE   /* fchownat */
-#define NR_UTIME           NR_NONE   /* utimensat */
-#define NR_MKNOD           NR_NONE   /* mknodat */
+#define NR_LCHOWN          NR_NONE(16)  /* fchownat */
+#define NR_UTIME           NR_NONE(17)  /* utimensat */
+#define NR_MKNOD           NR_NONE(18)  /* mknodat */
 #define NR_SETXATTR        5
 #define NR_LSETXATTR       6
 #define NR_FSETXATTR       7
 #define NR_REMOVEXATTR     14
 #define NR_LREMOVEXATTR    15
 #define NR_FREMOVEXATTR    16
-#define NR_UTIMES          NR_NONE   /* utimensat */
+#define NR_UTIMES          NR_NONE(19)  /* utimensat */
 #define NR_MKNODAT         33
 #define NR_FCHOWNAT        54
-#define NR_FUTIMESAT       NR_NONE   /* utimensat */
+#define NR_FUTIMESAT       NR_NONE(20)  /* utimensat */
 #define NR_FCHMODAT        53
 #define NR_UTIMENSAT       88
 #define NR_FCHMODAT2       452

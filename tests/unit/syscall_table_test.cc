@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -32,7 +33,7 @@ constexpr const char* kTable = FANTRACE_SOURCE_DIR "/src/bpf/syscall_nr.bpf.h";
 constexpr const char* kArm64Include = "/usr/aarch64-linux-gnu/include";
 constexpr const char* kNone = "NR_NONE";
 
-using Table = std::map<std::string, std::string>;  // "NR_OPENAT" -> "257" or "NR_NONE"
+using Table = std::map<std::string, std::string>;  // "NR_OPENAT" -> "257" or "NR_NONE" (for NR_NONE(n))
 
 // The #defines of one architecture's section (__TARGET_ARCH_<arch>).
 Table Section(const std::string& arch) {
@@ -40,6 +41,7 @@ Table Section(const std::string& arch) {
   EXPECT_TRUE(in) << "cannot read " << kTable;
   const std::regex define(R"(^#define (NR_[A-Z0-9_]+)\s+(\S+))");
   Table table;
+  std::set<std::string> absent;
   bool inside = false;
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("#if defined(__TARGET_ARCH_", 0) == 0 || line.rfind("#elif defined(__TARGET_ARCH_", 0) == 0) {
@@ -51,7 +53,13 @@ Table Section(const std::string& arch) {
       continue;
     }
     std::smatch m;
-    if (inside && std::regex_search(line, m, define)) table[m[1]] = m[2];
+    if (!inside || !std::regex_search(line, m, define)) continue;
+    std::string value = m[2];
+    if (value.rfind("NR_NONE(", 0) == 0) {  // each absent call its own number: a switch may name several
+      EXPECT_TRUE(absent.insert(value).second) << arch << ": " << m[1] << " reuses " << value;
+      value = kNone;
+    }
+    table[m[1]] = value;
   }
   return table;
 }
