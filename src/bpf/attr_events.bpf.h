@@ -49,36 +49,36 @@ static __always_inline int on_attrib_exit(long ret, __s32 nr)
 {
 	if (ret != 0 || !current_traced())
 		return 0;
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 	if (!regs) {
 		COUNT(lost);  /* the compat object found no registers */
 		return 0;
 	}
 	/* loaded before the switch: see open_flags */
-	__u64 di = REG(regs, di), si = REG(regs, si), dx = REG(regs, dx);
+	__u64 a0 = SYSCALL_ARG(regs, 0), a1 = SYSCALL_ARG(regs, 1), a2 = SYSCALL_ARG(regs, 2);
 	__s64 dfd = AT_FDCWD;
-	__u64 name = di;
+	__u64 name = a0;
 	__u32 type = FT_ATTRIB, what = 0;
 	switch (nr) {
 	case NR_CHMOD:
 		what = FT_ATTR_MODE;
 		break;
 	case NR_FCHMOD:
-		what = FT_ATTR_MODE, dfd = di, name = 0;
+		what = FT_ATTR_MODE, dfd = a0, name = 0;
 		break;
 	case NR_FCHMODAT:
 	case NR_FCHMODAT2:
-		what = FT_ATTR_MODE, dfd = di, name = si;
+		what = FT_ATTR_MODE, dfd = a0, name = a1;
 		break;
 	case NR_CHOWN:
 	case NR_LCHOWN:
 		what = FT_ATTR_OWNER;
 		break;
 	case NR_FCHOWN:
-		what = FT_ATTR_OWNER, dfd = di, name = 0;
+		what = FT_ATTR_OWNER, dfd = a0, name = 0;
 		break;
 	case NR_FCHOWNAT:
-		what = FT_ATTR_OWNER, dfd = di, name = si;
+		what = FT_ATTR_OWNER, dfd = a0, name = a1;
 		break;
 	case NR_UTIME:
 	case NR_UTIMES:
@@ -86,7 +86,7 @@ static __always_inline int on_attrib_exit(long ret, __s32 nr)
 		break;
 	case NR_FUTIMESAT:
 	case NR_UTIMENSAT:  /* a NULL name: futimens(dfd) */
-		what = FT_ATTR_TIMES, dfd = di, name = si;
+		what = FT_ATTR_TIMES, dfd = a0, name = a1;
 		break;
 	case NR_SETXATTR:
 	case NR_LSETXATTR:
@@ -96,17 +96,17 @@ static __always_inline int on_attrib_exit(long ret, __s32 nr)
 		break;
 	case NR_FSETXATTR:
 	case NR_FREMOVEXATTR:
-		what = FT_ATTR_XATTR, dfd = di, name = 0;
+		what = FT_ATTR_XATTR, dfd = a0, name = 0;
 		break;
 	case NR_SETXATTRAT:
 	case NR_REMOVEXATTRAT:
-		what = FT_ATTR_XATTR, dfd = di, name = si;
+		what = FT_ATTR_XATTR, dfd = a0, name = a1;
 		break;
 	case NR_MKNOD:  /* the file type: S_IFMT >> 12 fits the subkind */
-		type = FT_MKNOD, what = (si & S_IFMT) >> 12;
+		type = FT_MKNOD, what = (a1 & S_IFMT) >> 12;
 		break;
 	case NR_MKNODAT:
-		type = FT_MKNOD, dfd = di, name = si, what = (dx & S_IFMT) >> 12;
+		type = FT_MKNOD, dfd = a0, name = a1, what = (a2 & S_IFMT) >> 12;
 		break;
 	default:
 		return 0;
@@ -115,9 +115,9 @@ static __always_inline int on_attrib_exit(long ret, __s32 nr)
 }
 
 /* One program for the exits of the metadata calls and mknod:
- * sys_exit_chmod here, the others attached by userspace
- * (src/lib/tracepoints.cc). */
-FT_HANDLER("tracepoint/syscalls/sys_exit_chmod", exit_attrib_family, struct trace_event_raw_sys_exit,
+ * sys_exit_fchmodat here (a call of every architecture), the others
+ * attached by userspace (src/lib/tracepoints.cc). */
+FT_HANDLER("tracepoint/syscalls/sys_exit_fchmodat", exit_attrib_family, struct trace_event_raw_sys_exit,
 	   on_attrib_exit(ctx->ret, syscall_nr(ctx->id)))
 
 #endif

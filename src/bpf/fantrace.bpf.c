@@ -16,6 +16,7 @@
 #include "path.bpf.h"
 #include "proc_tree.bpf.h"
 #include "syscall_nr.bpf.h"
+#include "syscall_regs.bpf.h"
 #include "user_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -143,16 +144,25 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* The 32-bit programs the kernel runs through its compat syscalls, for
+ * which neither architecture fires the per-syscall tracepoints
+ * (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS): i386 on x86-64, AArch32 on arm64. */
+#if defined(__TARGET_ARCH_arm64)
+#define FT_COMPAT_MACHINE 40  /* EM_ARM */
+#else
+#define FT_COMPAT_MACHINE 3   /* EM_386 */
+#endif
+
 /* The loaded program's ELF header (bprm->buf holds the start of the file
  * the last binary handler loaded: the interpreter of a script) says
- * ELFCLASS32 and EM_386. */
-static __always_inline bool exec_is_ia32(struct linux_binprm *bprm)
+ * ELFCLASS32 and the compat machine. */
+static __always_inline bool exec_is_compat(struct linux_binprm *bprm)
 {
 	unsigned char hdr[20] = {};
 
 	bpf_core_read(hdr, sizeof(hdr), &bprm->buf);
 	return hdr[0] == 0x7f && hdr[1] == 'E' && hdr[2] == 'L' && hdr[3] == 'F' && hdr[4] == 1 &&
-	       hdr[18] == 3 && hdr[19] == 0;
+	       hdr[18] == FT_COMPAT_MACHINE && hdr[19] == 0;
 }
 
 /* The exec record: a function of its own, so that its file view is not
@@ -194,9 +204,9 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	released_by_exec(tgid);  /* closed before the new program runs */
 	if (kind_enabled(FT_EXEC) && !comm_excluded())
 		emit_exec(task, bprm);
-	/* A 32-bit (i386) program makes ia32 syscalls, for which x86-64 fires
-	 * no syscall tracepoints: its file events are not seen, so say so. */
-	if (exec_is_ia32(bprm)) {  /* untraced is always reported, as for setuid */
+	/* A 32-bit program makes compat syscalls, which fire no syscall
+	 * tracepoints: its file events are not seen, so say so. */
+	if (exec_is_compat(bprm)) {  /* untraced is always reported, as for setuid */
 		struct ft_scratch *s = record_begin(FT_UNTRACED);
 		if (s) {
 			s->rec.aux = FT_UNTRACE_COMPAT;

@@ -223,41 +223,6 @@ __noinline int close_file(__u64 file_addr, __u32 flags, __u32 mode)
 	return emit_from_open(v, FT_CLOSE, flags, open_id, false);
 }
 
-/* The registers the task entered its syscall with. A family program reads
- * the arguments beyond the first from here: a tracepoint program may read
- * no further into its context than the smallest member's arguments (the
- * attach is refused otherwise), and x86-64 leaves the argument registers
- * (di, si, dx, r10, r8, r9) intact through the syscall. */
-#ifdef FT_COMPAT_510
-/* No bpf_task_pt_regs before 5.15: the registers lie at the top of the
- * task's kernel stack, as task_pt_regs() finds them on x86-64 (16 KiB
- * stacks without KASAN), below 16 bytes of padding with CONFIG_X86_FRED
- * (6.9+). orig_ax, the syscall number, tells which: no match (another
- * stack size) gives no registers rather than wrong ones. */
-#define FT_THREAD_SIZE  (16 << 10)
-#define FT_FRED_PADDING 16
-
-static __always_inline struct pt_regs *syscall_regs(long nr)
-{
-	void *top = BPF_CORE_READ(current_task(), stack) + FT_THREAD_SIZE;
-	struct pt_regs *regs = (struct pt_regs *)top - 1;
-
-	if (BPF_CORE_READ(regs, orig_ax) == nr)
-		return regs;
-	regs = (struct pt_regs *)(top - FT_FRED_PADDING) - 1;
-	if (BPF_CORE_READ(regs, orig_ax) == nr)
-		return regs;
-	return NULL;
-}
-#define REG(regs, reg) BPF_CORE_READ(regs, reg)
-#else
-static __always_inline struct pt_regs *syscall_regs(long nr)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-}
-#define REG(regs, reg) ((regs)->reg)  /* a BTF pointer: plain loads */
-#endif
-
 /* The syscall number of a syscalls:sys_{enter,exit}_* record: an int
  * (__syscall_nr) where vmlinux.h's raw_syscalls layout has a long id, so
  * only the low half is the number. */
@@ -267,11 +232,11 @@ static __always_inline __s32 syscall_nr(long id)
 }
 
 /* The open flags, read at exit from the registers the task entered the
- * syscall with (x86-64 leaves the argument registers intact): no enter
- * handler, no stash, one tracepoint less per open. */
+ * syscall with (syscall_regs.bpf.h): no enter handler, no stash, one
+ * tracepoint less per open. */
 static __always_inline __u64 open_flags(__s32 nr)
 {
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 	__u64 how_flags = 0;
 
 	if (!regs)
@@ -281,16 +246,16 @@ static __always_inline __u64 open_flags(__s32 nr)
 	 * one instruction on a pointer that is pt_regs on one path and the
 	 * stack on the other, which the 6.1 verifier refuses ("same insn
 	 * cannot be used with different pointers"). */
-	__u64 si = REG(regs, si), dx = REG(regs, dx);
+	__u64 a1 = SYSCALL_ARG(regs, 1), a2 = SYSCALL_ARG(regs, 2);
 	switch (nr) {
 	case NR_OPEN:
-		return si;
+		return a1;
 	case NR_OPENAT:
-		return dx;
+		return a2;
 	case NR_CREAT:
 		return O_TRUNC;
 	case NR_OPENAT2:  /* struct open_how *, flags first */
-		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)dx);
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (void *)a2);
 		barrier_var(how_flags);
 		return how_flags;
 	}
@@ -411,7 +376,7 @@ FT_HANDLER("tracepoint/syscalls/sys_exit_openat", exit_open_family, struct trace
 static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ctx)
 {
 	__s64 fd = ARG(0);
-	struct pt_regs *regs;
+	ft_regs *regs;
 
 	barrier_var(fd);  /* loaded here, not through a ctx pointer offset per branch */
 	__s32 nr = syscall_nr(ctx->id);
@@ -423,16 +388,16 @@ static __always_inline void on_write_family(struct trace_event_raw_sys_enter *ct
 		regs = syscall_regs(nr);
 		if (!regs)
 			return;
-		fd = (__s64)REG(regs, dx);
+		fd = (__s64)SYSCALL_ARG(regs, 2);
 		break;
 	case NR_MMAP:    /* (addr, len, prot, flags, fd, off) */
 		regs = syscall_regs(nr);
-		if (!regs || !(REG(regs, dx) & PROT_WRITE))
+		if (!regs || !(SYSCALL_ARG(regs, 2) & PROT_WRITE))
 			return;
-		mmap_flags = REG(regs, r10) & 0x0f;
+		mmap_flags = SYSCALL_ARG(regs, 3) & 0x0f;
 		if (mmap_flags != MAP_SHARED && mmap_flags != MAP_SHARED_VALIDATE)
 			return;
-		fd = (__s64)REG(regs, r8);
+		fd = (__s64)SYSCALL_ARG(regs, 4);
 		mapping = true;
 		break;
 	}
@@ -450,10 +415,10 @@ static __always_inline void on_close_family(struct trace_event_raw_sys_enter *ct
 	barrier_var(fd);  /* see on_write_family */
 	__s32 nr = syscall_nr(ctx->id);
 	if (nr != NR_CLOSE) {  /* dup2, dup3: (oldfd, newfd, ...) */
-		struct pt_regs *regs = syscall_regs(nr);
+		ft_regs *regs = syscall_regs(nr);
 		if (!regs)
 			return;
-		__s64 newfd = (__s64)REG(regs, si);
+		__s64 newfd = (__s64)SYSCALL_ARG(regs, 1);
 		if (fd == newfd)
 			return;
 		fd = newfd;

@@ -103,14 +103,14 @@ static __noinline int emit_lookup(__u32 type_flags, __s64 dfd, __u64 name, __u64
  * Called from the open family's exit only when lookups are traced. */
 static __always_inline int open_missing(__s32 nr)
 {
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 
 	if (!regs || !current_traced())
 		return 0;
-	__u64 di = REG(regs, di), si = REG(regs, si);
+	__u64 a0 = SYSCALL_ARG(regs, 0), a1 = SYSCALL_ARG(regs, 1);
 	if (nr == NR_OPEN || nr == NR_CREAT)
-		return emit_lookup(FT_MISSING, AT_FDCWD, di, 0, 0);
-	return emit_lookup(FT_MISSING, di, si, 0, 0);  /* openat, openat2 */
+		return emit_lookup(FT_MISSING, AT_FDCWD, a0, 0, 0);
+	return emit_lookup(FT_MISSING, a0, a1, 0, 0);  /* openat, openat2 */
 }
 
 /* new_encode_dev's 32 bits (what stat(2) writes in st_dev) to the kernel's
@@ -122,8 +122,8 @@ static __always_inline __u64 kernel_dev_of_stat(__u64 d)
 }
 
 /* dev and ino from the buffer a stat call filled: struct stat (st_dev at
- * 0, st_ino at 8 on x86-64) or struct statx (stx_ino at 32, stx_dev_major
- * and _minor at 136). */
+ * 0, st_ino at 8 on x86-64 and in arm64's asm-generic layout) or struct
+ * statx (stx_ino at 32, stx_dev_major and _minor at 136). */
 static __always_inline void stat_ids(__u64 buf, bool statx, __u64 *dev, __u64 *ino)
 {
 	__u64 ids[2] = {};
@@ -154,36 +154,36 @@ static __always_inline int on_lookup_exit(long ret, __s32 nr)
 		return 0;
 	if (!current_traced())
 		return 0;
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 	if (!regs) {
 		COUNT(lost);  /* the compat object found no registers */
 		return 0;
 	}
 	/* loaded before the switch: see open_flags */
-	__u64 di = REG(regs, di), si = REG(regs, si), dx = REG(regs, dx), r8 = REG(regs, r8);
+	__u64 a0 = SYSCALL_ARG(regs, 0), a1 = SYSCALL_ARG(regs, 1), a2 = SYSCALL_ARG(regs, 2), a4 = SYSCALL_ARG(regs, 4);
 	__s64 dfd = AT_FDCWD;
-	__u64 name = di, buf = 0;
+	__u64 name = a0, buf = 0;
 	bool statx = false;
 	switch (nr) {
 	case NR_STAT:
 	case NR_LSTAT:
-		buf = si;
+		buf = a1;
 		break;
 	case NR_ACCESS:
 	case NR_READLINK:
 	case NR_EXECVE:
 		break;
 	case NR_NEWFSTATAT:
-		dfd = di, name = si, buf = dx;
+		dfd = a0, name = a1, buf = a2;
 		break;
 	case NR_STATX:
-		dfd = di, name = si, buf = r8, statx = true;
+		dfd = a0, name = a1, buf = a4, statx = true;
 		break;
 	case NR_FACCESSAT:
 	case NR_FACCESSAT2:
 	case NR_READLINKAT:
 	case NR_EXECVEAT:
-		dfd = di, name = si;
+		dfd = a0, name = a1;
 		break;
 	default:
 		return 0;

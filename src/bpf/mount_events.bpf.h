@@ -57,34 +57,34 @@ static __always_inline int on_mount_exit(long ret, __s32 nr)
 {
 	if (ret != 0 || !current_traced())
 		return 0;
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 	if (!regs) {
 		COUNT(lost);  /* the compat object found no registers: said, not hidden */
 		return 0;
 	}
-	__u64 di = REG(regs, di), si = REG(regs, si), dx = REG(regs, dx), r10 = REG(regs, r10);
+	__u64 a0 = SYSCALL_ARG(regs, 0), a1 = SYSCALL_ARG(regs, 1), a2 = SYSCALL_ARG(regs, 2), a3 = SYSCALL_ARG(regs, 3);
 	switch (nr) {
 	case NR_MOUNT:  /* (source, target, fstype, flags, data) */
-		emit_mount((r10 & MS_MOVE) ? FT_MOUNT_MOVE : FT_MOUNT_MOUNT,
-			   (r10 & (MS_BIND | MS_MOVE)) ? FT_F_SOURCE_PATH : 0,
-			   AT_FDCWD, (const char *)si, AT_FDCWD, (const char *)di);
+		emit_mount((a3 & MS_MOVE) ? FT_MOUNT_MOVE : FT_MOUNT_MOUNT,
+			   (a3 & (MS_BIND | MS_MOVE)) ? FT_F_SOURCE_PATH : 0,
+			   AT_FDCWD, (const char *)a1, AT_FDCWD, (const char *)a0);
 		break;
 	case NR_UMOUNT2:  /* (target, flags) */
-		emit_mount(FT_MOUNT_UMOUNT, 0, AT_FDCWD, (const char *)di, 0, NULL);
+		emit_mount(FT_MOUNT_UMOUNT, 0, AT_FDCWD, (const char *)a0, 0, NULL);
 		break;
 	case NR_MOVE_MOUNT:  /* (from_dfd, from_path, to_dfd, to_path, flags) */
-		emit_mount(FT_MOUNT_MOVE, FT_F_SOURCE_PATH, dx, (const char *)r10, di, (const char *)si);
+		emit_mount(FT_MOUNT_MOVE, FT_F_SOURCE_PATH, a2, (const char *)a3, a0, (const char *)a1);
 		break;
 	case NR_PIVOT_ROOT:  /* (new_root, put_old) */
-		emit_mount(FT_MOUNT_PIVOT_ROOT, FT_F_SOURCE_PATH, AT_FDCWD, (const char *)di,
-			   AT_FDCWD, (const char *)si);
+		emit_mount(FT_MOUNT_PIVOT_ROOT, FT_F_SOURCE_PATH, AT_FDCWD, (const char *)a0,
+			   AT_FDCWD, (const char *)a1);
 		break;
 	case NR_UNSHARE:  /* (flags) */
-		if (di & CLONE_NEWNS)
+		if (a0 & CLONE_NEWNS)
 			emit_mount(FT_MOUNT_UNSHARE, 0, 0, NULL, 0, NULL);
 		break;
 	case NR_SETNS:  /* (fd, nstype): a pidfd with CLONE_NEWNS, or 0 and a mount ns fd */
-		if ((si & CLONE_NEWNS) || (si == 0 && fd_is_mount_ns(di)))
+		if ((a1 & CLONE_NEWNS) || (a1 == 0 && fd_is_mount_ns(a0)))
 			emit_mount(FT_MOUNT_SETNS, 0, 0, NULL, 0, NULL);
 		break;
 	}

@@ -191,55 +191,55 @@ static __always_inline int emit_symlink(struct ft_name_args *c)
 	((struct ft_name_args){ .args = { (a0), (a1), (a2), (a3), (a4) }, .call = (kind) })
 
 /* The arguments of name call nr, read at its exit from the registers the
- * task entered it with (x86-64 leaves them intact, as for the opens): no
+ * task entered it with (syscall_regs.bpf.h, as for the opens): no
  * enter handler, no stash of the arguments in a map, half the tracepoints. */
 static __always_inline bool name_call_args(struct ft_name_args *c, __s32 nr)
 {
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 
 	if (!regs)
 		return false;
-	__u64 di = REG(regs, di), si = REG(regs, si), dx = REG(regs, dx);
+	__u64 a0 = SYSCALL_ARG(regs, 0), a1 = SYSCALL_ARG(regs, 1), a2 = SYSCALL_ARG(regs, 2);
 	switch (nr) {
 	case NR_RENAME:
-		*c = NAME_ARGS(P_RENAME, AT_FDCWD, di, AT_FDCWD, si, 0);
+		*c = NAME_ARGS(P_RENAME, AT_FDCWD, a0, AT_FDCWD, a1, 0);
 		return true;
 	case NR_RENAMEAT:
-		*c = NAME_ARGS(P_RENAME, di, si, dx, REG(regs, r10), 0);
+		*c = NAME_ARGS(P_RENAME, a0, a1, a2, SYSCALL_ARG(regs, 3), 0);
 		return true;
 	case NR_RENAMEAT2:
-		*c = NAME_ARGS(P_RENAME, di, si, dx, REG(regs, r10), REG(regs, r8));
+		*c = NAME_ARGS(P_RENAME, a0, a1, a2, SYSCALL_ARG(regs, 3), SYSCALL_ARG(regs, 4));
 		return true;
 	case NR_UNLINK:
-		*c = NAME_ARGS(P_UNLINK, AT_FDCWD, di, 0, 0, 0);
+		*c = NAME_ARGS(P_UNLINK, AT_FDCWD, a0, 0, 0, 0);
 		return true;
 	case NR_UNLINKAT:
-		*c = NAME_ARGS((dx & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, di, si, 0, 0, 0);
+		*c = NAME_ARGS((a2 & AT_REMOVEDIR) ? P_RMDIR : P_UNLINK, a0, a1, 0, 0, 0);
 		return true;
 	case NR_RMDIR:
-		*c = NAME_ARGS(P_RMDIR, AT_FDCWD, di, 0, 0, 0);
+		*c = NAME_ARGS(P_RMDIR, AT_FDCWD, a0, 0, 0, 0);
 		return true;
 	case NR_MKDIR:
-		*c = NAME_ARGS(P_MKDIR, AT_FDCWD, di, 0, 0, 0);
+		*c = NAME_ARGS(P_MKDIR, AT_FDCWD, a0, 0, 0, 0);
 		return true;
 	case NR_MKDIRAT:
-		*c = NAME_ARGS(P_MKDIR, di, si, 0, 0, 0);
+		*c = NAME_ARGS(P_MKDIR, a0, a1, 0, 0, 0);
 		return true;
 	case NR_LINK:
-		*c = NAME_ARGS(P_LINK, AT_FDCWD, di, AT_FDCWD, si, 0);
+		*c = NAME_ARGS(P_LINK, AT_FDCWD, a0, AT_FDCWD, a1, 0);
 		return true;
 	case NR_LINKAT:
-		*c = NAME_ARGS(P_LINK, di, si, dx, REG(regs, r10), REG(regs, r8));
+		*c = NAME_ARGS(P_LINK, a0, a1, a2, SYSCALL_ARG(regs, 3), SYSCALL_ARG(regs, 4));
 		return true;
 	/* symlink: args[0] = link text, args[1] = dfd, args[2] = new name */
 	case NR_SYMLINK:
-		*c = NAME_ARGS(P_SYMLINK, di, AT_FDCWD, si, 0, 0);
+		*c = NAME_ARGS(P_SYMLINK, a0, AT_FDCWD, a1, 0, 0);
 		return true;
 	case NR_SYMLINKAT:
-		*c = NAME_ARGS(P_SYMLINK, di, si, dx, 0, 0);
+		*c = NAME_ARGS(P_SYMLINK, a0, a1, a2, 0, 0);
 		return true;
 	case NR_TRUNCATE:
-		*c = NAME_ARGS(P_TRUNCATE, AT_FDCWD, di, 0, 0, 0);
+		*c = NAME_ARGS(P_TRUNCATE, AT_FDCWD, a0, 0, 0, 0);
 		return true;
 	}
 	return false;
@@ -291,9 +291,10 @@ static __always_inline int on_name_exit(long ret, __s32 nr)
 	return emit_name_call(&c);
 }
 
-/* One program for the exits of all the name calls: sys_exit_rename here,
- * the others attached by userspace (src/lib/tracepoints.cc). */
-FT_HANDLER("tracepoint/syscalls/sys_exit_rename", exit_name_family, struct trace_event_raw_sys_exit,
+/* One program for the exits of all the name calls: sys_exit_renameat here
+ * (a call of every architecture), the others attached by userspace
+ * (src/lib/tracepoints.cc). */
+FT_HANDLER("tracepoint/syscalls/sys_exit_renameat", exit_name_family, struct trace_event_raw_sys_exit,
 	   on_name_exit(ctx->ret, syscall_nr(ctx->id)))
 
 /* chroot: the summary must look for the files a chrooted process writes

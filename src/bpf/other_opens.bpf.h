@@ -25,7 +25,7 @@ __noinline int open_received_fd(__s64 fd)
 #define SOL_SOCKET  1
 #define SCM_RIGHTS  1
 
-/* The x86-64 user ABI: struct user_msghdr (56 bytes, msg_control at 32,
+/* The 64-bit user ABI (x86-64 and arm64 alike): struct user_msghdr (56 bytes, msg_control at 32,
  * msg_controllen at 40; the kernel writes back the length it used),
  * struct mmsghdr (64 bytes), struct cmsghdr (16 bytes, then the data). */
 #define MSGHDR_CONTROL    32
@@ -134,7 +134,7 @@ int exit_recv_family(struct trace_event_raw_sys_exit *ctx)
 
 	if (ret < 0 || !current_traced())
 		return 0;
-	struct pt_regs *regs = syscall_regs(nr);
+	ft_regs *regs = syscall_regs(nr);
 	if (!regs)
 		return 0;
 	/* the walk's state lives in the scratch: on the stack it would put
@@ -143,7 +143,7 @@ int exit_recv_family(struct trace_event_raw_sys_exit *ctx)
 	if (!s)
 		return 0;
 	struct ft_recv_scan *r = &s->recv_scan;
-	r->msg = REG(regs, si);
+	r->msg = SYSCALL_ARG(regs, 1);
 	r->budget = FT_SCM_FDS_MAX;
 	r->msgs = 1;
 	if (nr == NR_RECVMMSG) {

@@ -17,7 +17,20 @@ struct Family {
   std::vector<const char*> more;      // tracepoints beyond the one in SEC()
   std::vector<const char*> optional;  // tracepoints of newer kernels: attached where they exist
   bool lookup = false;                // attached only when lookups are traced
+  // Calls x86-64 keeps from before the *at forms, which arm64 (like every
+  // architecture of asm-generic/unistd.h) never had: its kernels have no
+  // such tracepoints, and its programs make the *at calls, attached above.
+  // The numbers the handlers tell them apart by: src/bpf/syscall_nr.bpf.h.
+  std::vector<const char*> legacy = {};
 };
+
+#if defined(__x86_64__)
+constexpr bool kLegacyCalls = true;
+#elif defined(__aarch64__)
+constexpr bool kLegacyCalls = false;
+#else
+#error "fantrace knows the syscalls of x86-64 and arm64 only (src/lib/tracepoints.cc)"
+#endif
 
 // A handler and its twin that runs the user filter chain (FT_HANDLER).
 #define PICK(name) [](fantrace_bpf* s, bool f) { return f ? s->progs.name##_f : s->progs.name; }
@@ -26,33 +39,36 @@ struct Family {
 
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
-      {PICK(exit_open_family), {"sys_exit_open", "sys_exit_creat", "sys_exit_openat2"}, {}},
+      {PICK(exit_open_family), {"sys_exit_openat2"}, {}, false, {"sys_exit_open", "sys_exit_creat"}},
       {PICK(enter_write_family),
        {"sys_enter_pwrite64", "sys_enter_writev", "sys_enter_pwritev", "sys_enter_pwritev2",
         "sys_enter_ftruncate", "sys_enter_fallocate", "sys_enter_sendfile64",
         "sys_enter_copy_file_range", "sys_enter_splice", "sys_enter_mmap"},
        {}},
-      {PICK(enter_close_family), {"sys_enter_dup2", "sys_enter_dup3"}, {}},
+      {PICK(enter_close_family), {"sys_enter_dup3"}, {}, false, {"sys_enter_dup2"}},
       {PICK(exit_name_family),
-       {"sys_exit_renameat", "sys_exit_renameat2", "sys_exit_unlink", "sys_exit_unlinkat",
-        "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_link", "sys_exit_linkat",
-        "sys_exit_symlink", "sys_exit_symlinkat", "sys_exit_truncate"},
-       {}},
+       {"sys_exit_renameat2", "sys_exit_unlinkat", "sys_exit_mkdirat", "sys_exit_linkat",
+        "sys_exit_symlinkat", "sys_exit_truncate"},
+       {},
+       false,
+       {"sys_exit_rename", "sys_exit_unlink", "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_link",
+        "sys_exit_symlink"}},
       {PICK(exit_attrib_family),
-       {"sys_exit_fchmod", "sys_exit_fchmodat", "sys_exit_chown", "sys_exit_fchown",
-        "sys_exit_lchown", "sys_exit_fchownat", "sys_exit_utime", "sys_exit_utimes",
-        "sys_exit_futimesat", "sys_exit_utimensat", "sys_exit_setxattr", "sys_exit_lsetxattr",
-        "sys_exit_fsetxattr", "sys_exit_removexattr", "sys_exit_lremovexattr",
-        "sys_exit_fremovexattr", "sys_exit_mknod", "sys_exit_mknodat"},
-       {"sys_exit_fchmodat2", "sys_exit_setxattrat", "sys_exit_removexattrat"}},
-      // x86-64 names (stat, lstat, newfstatat): src/bpf/syscall_nr.bpf.h
+       {"sys_exit_fchmod", "sys_exit_fchown", "sys_exit_fchownat", "sys_exit_utimensat",
+        "sys_exit_setxattr", "sys_exit_lsetxattr", "sys_exit_fsetxattr", "sys_exit_removexattr",
+        "sys_exit_lremovexattr", "sys_exit_fremovexattr", "sys_exit_mknodat"},
+       {"sys_exit_fchmodat2", "sys_exit_setxattrat", "sys_exit_removexattrat"},
+       false,
+       {"sys_exit_chmod", "sys_exit_chown", "sys_exit_lchown", "sys_exit_utime", "sys_exit_utimes",
+        "sys_exit_futimesat", "sys_exit_mknod"}},
+      // stat and lstat are newstat and newlstat on x86-64
       {ONLY(exit_lookup_family),
-       {"sys_exit_newstat", "sys_exit_newlstat", "sys_exit_statx", "sys_exit_access",
-        "sys_exit_faccessat", "sys_exit_readlink", "sys_exit_readlinkat", "sys_exit_execve",
+       {"sys_exit_statx", "sys_exit_faccessat", "sys_exit_readlinkat", "sys_exit_execve",
         "sys_exit_execveat"},
        {"sys_exit_faccessat2"},
-       true},
-      {ONLY(enter_getdents_family), {"sys_enter_getdents"}, {}, true},
+       true,
+       {"sys_exit_newstat", "sys_exit_newlstat", "sys_exit_access", "sys_exit_readlink"}},
+      {ONLY(enter_getdents_family), {}, {}, true, {"sys_enter_getdents"}},
       {ONLY(enter_exec_family), {"sys_enter_execveat"}, {}},
       {ONLY(exit_recv_family), {"sys_exit_recvmmsg"}, {}},
       {ONLY(exit_mount_family),
@@ -114,6 +130,9 @@ Status AttachFamilies(fantrace_bpf* skel, bool with_filters, bool lookups, std::
       if (Status st = Attach(prog, tp, false, links); !st) return st;
     for (const char* tp : family.optional)
       if (Status st = Attach(prog, tp, true, links); !st) return st;
+    if (kLegacyCalls)
+      for (const char* tp : family.legacy)
+        if (Status st = Attach(prog, tp, false, links); !st) return st;
   }
   return Ok{};
 }
