@@ -87,8 +87,8 @@ enum ft_mount_what {
 
 enum ft_untrace_reason {
 	FT_UNTRACE_SETID = 1, /* exec changed credentials (setuid/setgid/caps) */
-	FT_UNTRACE_COMPAT = 2, /* exec'd a 32-bit (i386) program: its syscalls fire
-	                          no syscall tracepoints on x86-64 */
+	FT_UNTRACE_COMPAT = 2, /* exec'd a 32-bit program (i386 on x86-64, AArch32
+	                          on arm64): its syscalls fire no syscall tracepoints */
 };
 
 /* flags */
