@@ -17,14 +17,16 @@ from pathlib import Path
 SUITE = "bookworm"
 # The suite's tools (the scripts the tests start, the shells of the shell
 # integration, python3 for the helpers, gcc for the compile scenarios,
-# bpftool to list loaded programs, attr for xattrs) and the libraries
+# clang and libbpf's headers for the user filters, bpftool to list loaded
+# programs, attr for xattrs, useradd with login's defaults (a group per
+# user) and sudo for the unprivileged users' tests) and the libraries
 # fantrace links.
 PACKAGES = [
     "base-files", "base-passwd", "bash", "busybox-static", "bzip2", "coreutils", "dash",
     "debianutils", "diffutils", "file", "findutils", "gawk", "grep", "gzip", "hostname",
     "iproute2", "kmod", "libc-bin", "make", "mawk", "mount", "ncurses-base", "perl-base",
     "procps", "python3", "sed", "sqlite3", "strace", "tar", "util-linux", "xz-utils", "zsh",
-    "attr", "bpftool", "gcc", "libc6-dev",
+    "attr", "bpftool", "clang", "gcc", "libbpf-dev", "libc6-dev", "login", "passwd", "sudo",
     "libarchive13", "libbpf1", "libelf1", "libfmt9", "libgcc-s1", "libpq5", "libsqlite3-0",
     "libssl3", "libstdc++6", "liburing2", "libxxhash0", "libzstd1", "zlib1g",
 ]
@@ -35,15 +37,18 @@ def ensure_root(cache, mirror, fail, log):
     a minute with a near mirror). Returns its path."""
     root = cache / "arm64-root"
     stamp = root / ".fantrace-root"
-    wanted = " ".join(PACKAGES)
+    wanted = "merged-usr " + " ".join(PACKAGES)
     if stamp.exists() and stamp.read_text() == wanted:
         return root
     if not shutil.which("mmdebstrap"):
         fail("mmdebstrap is missing: install it (scripts/install-deps)")
     log(f"making the arm64 root ({SUITE}, {len(PACKAGES)} packages) in {root}")
     shutil.rmtree(root, ignore_errors=True)
+    # merged /usr, as every Debian 12 installation has (the tests name
+    # /usr/bin/touch; extract alone would unpack bookworm's /bin as it is)
+    merge = 'for d in bin sbin lib; do mkdir -p "$1/usr/$d"; ln -s "usr/$d" "$1/$d"; done'
     cmd = ["mmdebstrap", "--arch=arm64", "--variant=extract", "--mode=root", "--quiet",
-           "--include=" + ",".join(PACKAGES), SUITE, str(root), mirror]
+           f"--setup-hook={merge}", "--include=" + ",".join(PACKAGES), SUITE, str(root), mirror]
     if subprocess.run(cmd).returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
         fail(f"mmdebstrap could not make the arm64 root: {' '.join(cmd)}")
