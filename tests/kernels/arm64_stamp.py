@@ -15,6 +15,7 @@ themselves are compiled by every build: src/bpf/CMakeLists.txt.)
     tests/kernels/arm64_stamp.py check   # exit 0 when the record matches
 """
 import hashlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,13 +25,15 @@ SOURCES = ["src/bpf", "src/abi/events.h", "src/lib/tracepoints.cc"]
 
 
 def sources_hash():
+    """Over the files git tracks there (their working-tree contents): an
+    editor's backup beside them must not make a checkout differ from CI's
+    clean clone."""
     h = hashlib.sha256()
-    for name in SOURCES:
-        path = REPO / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for f in files:
-            rel = f.relative_to(REPO).as_posix()
-            h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+    for name in SOURCES:  # in this order, each one's files sorted
+        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--", name],
+                                check=True, capture_output=True).stdout
+        for rel in sorted(n.decode() for n in listed.split(b"\0") if n):
+            h.update(rel.encode() + b"\0" + (REPO / rel).read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -144,7 +144,9 @@ def build_initramfs(moddir, out, busybox="/bin/busybox"):
     # busybox-static: runs before any library is there (an arm64 guest's
     # comes from its root, arm64_root.py)
     if not Path(busybox).exists():
-        fail("/bin/busybox is missing: install busybox-static (scripts/install-deps)")
+        fail(f"{busybox} is missing: " + ("install busybox-static (scripts/install-deps)"
+                                          if busybox == "/bin/busybox" else "remake the arm64 root "
+                                          "(delete it from the cache)"))
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         for d in ["bin", "dev", "proc", "sys", "host", "newroot", "modules"]:
