@@ -111,7 +111,7 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                   "What traces: ebpf (the BPF engine), fanotify (fanotify's tracing mode, FAN_TRACE, "
                   "on a kernel with the kernel/ series; see docs/compatibility.md for what it "
                   "cannot report) or auto (default: ebpf, else fanotify where BPF cannot be used "
-                  "and the kernel has FAN_TRACE)")
+                  "and the kernel has FAN_TRACE). $FANTRACE_BACKEND is the default when set")
       ->check(CLI::IsMember({"ebpf", "fanotify", "auto"}))
       ->type_name("BACKEND");
   cmd->add_option("--buffer-size", buffer,
@@ -230,12 +230,24 @@ Options ParseOptions(int argc, char** argv) {
     (dashes ? after_dashes : args).emplace_back(argv[i]);
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+  // --backend's default. Not CLI11's envname: the option is declared on
+  // run, record, attach and shell-session alike, and the environment would
+  // then overwrite the value given to the one that was parsed.
+  const char* env_backend = getenv("FANTRACE_BACKEND");
+  if (env_backend && *env_backend) o.backend = env_backend;
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     o.mode = Mode::kExit;
     int rc = app.exit(e);
     o.exit_status = rc == 0 ? 0 : kExitUsage;
+    return o;
+  }
+  if (o.backend != "ebpf" && o.backend != "fanotify" && o.backend != "auto" &&
+      (run->parsed() || record->parsed() || attach->parsed() || shell_session->parsed())) {
+    fmt::print(stderr, "fantrace: FANTRACE_BACKEND={} is not a backend: ebpf, fanotify or auto\n", o.backend);
+    o.mode = Mode::kExit;
+    o.exit_status = kExitUsage;
     return o;
   }
 

@@ -157,6 +157,27 @@ TEST(FanotifyBackendRefusal, WithoutFanTraceExits2WithOneLine) {
   EXPECT_NE(d.out.find("fan_trace: no"), std::string::npos) << d.out;
 }
 
+// $FANTRACE_BACKEND is --backend's default: the same refusal without the
+// option, the option wins over it, and a value that is no backend is an
+// error before anything runs.
+TEST(FanotifyBackendRefusal, EnvironmentSetsTheDefaultBackend) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  if (Available().fanotify) GTEST_SKIP() << "this kernel has FAN_TRACE";
+  auto run = [](const std::string& env, std::vector<std::string> args) {
+    std::vector<std::string> argv{"env", "FANTRACE_BACKEND=" + env, FANTRACE_BIN, "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunUntraced(argv);
+  };
+  ProcessResult from_env = run("fanotify", {"--", "true"});
+  EXPECT_EQ(from_env.status, 2) << from_env.err;
+  EXPECT_NE(from_env.err.find("FAN_TRACE"), std::string::npos) << from_env.err;
+  ProcessResult option_wins = run("fanotify", {"--backend", "ebpf", "--no-summary", "--", "true"});
+  EXPECT_EQ(option_wins.status, 0) << option_wins.err;
+  ProcessResult bogus = run("bpf", {"--", "true"});
+  EXPECT_EQ(bogus.status, 2) << bogus.err;
+  EXPECT_NE(bogus.err.find("bpf"), std::string::npos) << bogus.err;
+}
+
 // Where only FAN_TRACE can trace (the patched guest), doctor says so and
 // --backend auto takes it.
 TEST(FanotifyBackendAuto, DoctorAndAutoChooseFanotifyWithoutBpf) {
