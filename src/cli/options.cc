@@ -16,6 +16,9 @@
 namespace fantrace::cli {
 namespace {
 
+// What --backend (and $FANTRACE_BACKEND) may name.
+const std::vector<std::string> kBackends{"ebpf", "fanotify", "auto"};
+
 constexpr const char* kDescription =
     "fantrace follows one process tree (a command and everything it starts)\n"
     "and reports every file it opens, reads, writes, renames, deletes and\n"
@@ -112,7 +115,7 @@ void AddTraceOptions(CLI::App* cmd, Options& o, std::string& events, std::string
                   "on a kernel with the kernel/ series; see docs/compatibility.md for what it "
                   "cannot report) or auto (default: ebpf, else fanotify where BPF cannot be used "
                   "and the kernel has FAN_TRACE). $FANTRACE_BACKEND is the default when set")
-      ->check(CLI::IsMember({"ebpf", "fanotify", "auto"}))
+      ->check(CLI::IsMember(kBackends))
       ->type_name("BACKEND");
   cmd->add_option("--buffer-size", buffer,
                   "Kernel ring buffer size, a power of two (suffixes K, M, G; default 16M)")
@@ -243,7 +246,7 @@ Options ParseOptions(int argc, char** argv) {
     o.exit_status = rc == 0 ? 0 : kExitUsage;
     return o;
   }
-  if (o.backend != "ebpf" && o.backend != "fanotify" && o.backend != "auto" &&
+  if (std::find(kBackends.begin(), kBackends.end(), o.backend) == kBackends.end() &&
       (run->parsed() || record->parsed() || attach->parsed() || shell_session->parsed())) {
     fmt::print(stderr, "fantrace: FANTRACE_BACKEND={} is not a backend: ebpf, fanotify or auto\n", o.backend);
     o.mode = Mode::kExit;
