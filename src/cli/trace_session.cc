@@ -131,8 +131,6 @@ int RunTraceSession(const Options& o, const SessionHooks& hooks) {
   Result<std::unique_ptr<TraceBackend>> opened = OpenBackend(o, trace);
   if (!opened) return Fail(opened.error().message);
   TraceBackend& tracer = **opened;
-  if (!o.no_summary)
-    for (const std::string& line : tracer.Limitations()) fmt::print(stderr, "fantrace: warning: {}\n", line);
 
   // Opened (and an existing file truncated) only once tracing is sure to
   // start: a failure before that leaves the user's file as it was.
@@ -145,6 +143,10 @@ int RunTraceSession(const Options& o, const SessionHooks& hooks) {
     if (!w) return Fail(w.error().message);
     writer = std::move(*w);
   }
+  // What the backend cannot report, once nothing can stop the run any more
+  // (an error before it is then the one line on stderr).
+  if (!o.no_summary)
+    for (const std::string& line : tracer.Limitations()) fmt::print(stderr, "fantrace: warning: {}\n", line);
 
   InstallSignalHandlers(attach);
   std::optional<PausedChild> child;
