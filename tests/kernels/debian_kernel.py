@@ -141,6 +141,7 @@ def read_module(path):
 
 
 def build_initramfs(moddir, out, busybox="/bin/busybox"):
+    """moddir None: a kernel with everything built in (the FAN_TRACE guest)."""
     # busybox-static: runs before any library is there (an arm64 guest's
     # comes from its root, arm64_root.py)
     if not Path(busybox).exists():
@@ -155,7 +156,7 @@ def build_initramfs(moddir, out, busybox="/bin/busybox"):
         for applet in ["sh", "mount", "insmod", "mkdir", "cat", "echo", "switch_root", "poweroff", "cp", "chmod"]:
             (t / "bin" / applet).symlink_to("busybox")
         names = []
-        for i, path in enumerate(module_load_order(moddir)):
+        for i, path in enumerate(module_load_order(moddir) if moddir else []):
             name = f"{i:02d}-{module_name(path)}.ko"
             (t / "modules" / name).write_bytes(read_module(path))
             names.append(name)
