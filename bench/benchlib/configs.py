@@ -124,6 +124,16 @@ class FantraceBaseline(FantraceJsonl):
     name, label = "fantrace-baseline", "fantrace jsonl, baseline build"
 
 
+class FantraceFanotify(FantraceJsonl):
+    """fantrace jsonl on the FAN_TRACE kernel mode (bench/run --fanotify; a
+    kernel with kernel/patches: bench/guest boots one)."""
+    name, label = "fantrace-fanotify", "fantrace jsonl --backend fanotify"
+
+    def wrap(self, cmd, run_dir):
+        return [self.fantrace, "run", "--backend", "fanotify", "--format", "jsonl",
+                "-o", f"{run_dir}/trace.jsonl", "--"] + cmd
+
+
 class FantraceSummary(Config):
     name, label, is_fantrace = "fantrace-summary", "fantrace --summary-only", True
 
@@ -198,13 +208,14 @@ class Fatrace(Config):
 
 
 ALL = [Untraced, FantraceJsonl, FantraceProbes, FantraceSummary, Strace, ReproZip, Fatrace]
-# Not in ALL: only with --baseline.
+# Not in ALL: only with --baseline, --fanotify.
 BASELINE = FantraceBaseline
+FANOTIFY = FantraceFanotify
 QUICK = ["untraced", "fantrace", "fantrace-summary"]
 
 
 def make(names, fantrace):
-    return [c(fantrace) for c in ALL + [BASELINE] if c.name in names]
+    return [c(fantrace) for c in ALL + [BASELINE, FANOTIFY] if c.name in names]
 
 
 def settle():

@@ -71,9 +71,11 @@ def _traced_sleeper_ready(bg):
 class BesideIdleTree(configs.Config):
     """The command runs untraced while fantrace traces an idle `sleep`."""
     name, label = "beside-idle-fantrace", "untraced, beside an idle traced tree"
+    options = []
 
     def before(self, run_dir):
-        self.bg = proc.Background([self.fantrace, "run", "--summary-only", "--", "sleep", "1000"],
+        self.bg = proc.Background([self.fantrace, "run", *self.options, "--summary-only", "--",
+                                   "sleep", "1000"],
                                   f"{run_dir}/idle")
         if not proc.wait_for(lambda: _traced_sleeper_ready(self.bg) or not self.bg.alive(), 20) \
                 or not self.bg.alive():
@@ -97,12 +99,21 @@ class BesideIdleBaseline(BesideIdleTree):
     name, label = "beside-idle-baseline", "untraced, beside the baseline build's idle traced tree"
 
 
-def outside(fantrace, workload, scratch, reps, timeout, stopwatch, baseline=None):
+class BesideIdleFanotify(BesideIdleTree):
+    """The same beside an idle trace on the FAN_TRACE kernel mode (--fanotify)."""
+    name, label = "beside-idle-fanotify", "untraced, beside an idle tree traced with --backend fanotify"
+    options = ["--backend", "fanotify"]
+
+
+def outside(fantrace, workload, scratch, reps, timeout, stopwatch, baseline=None, fanotify=False):
     """openclose alone vs beside an idle traced tree (and beside the
-    baseline build's, if given), interleaved."""
+    baseline build's, and beside one traced by the fanotify backend, if
+    asked), interleaved."""
     cfgs = [configs.Untraced(), BesideIdleTree(fantrace)]
     if baseline:
         cfgs.append(BesideIdleBaseline(baseline))
+    if fanotify:
+        cfgs.append(BesideIdleFanotify(fantrace))
     run_dir = os.path.join(scratch, "outside")
     records = []
     for rep in range(reps):
@@ -118,8 +129,10 @@ def outside(fantrace, workload, scratch, reps, timeout, stopwatch, baseline=None
         out[c.name] = _stats(ok)
     if out["untraced"] and out[cfgs[1].name]:
         out["ratio"] = out[cfgs[1].name]["median"] / out["untraced"]["median"]
-    if baseline and out["untraced"] and out[cfgs[2].name]:
-        out["baseline_ratio"] = out[cfgs[2].name]["median"] / out["untraced"]["median"]
+    if baseline and out["untraced"] and out[BesideIdleBaseline.name]:
+        out["baseline_ratio"] = out[BesideIdleBaseline.name]["median"] / out["untraced"]["median"]
+    if fanotify and out["untraced"] and out[BesideIdleFanotify.name]:
+        out["fanotify_ratio"] = out[BesideIdleFanotify.name]["median"] / out["untraced"]["median"]
     out["failures"] = [r for r in records if "error" in r]
     out["records"] = records
     return out

@@ -130,6 +130,9 @@ def _outside(o):
     if "beside-idle-baseline" in o:
         head += ["beside the baseline build (s)", "baseline ratio"]
         row += [_f(_med(o["beside-idle-baseline"]), 3), _f(o.get("baseline_ratio"), 3)]
+    if "beside-idle-fanotify" in o:
+        head += ["beside idle fantrace --backend fanotify (s)", "fanotify ratio"]
+        row += [_f(_med(o["beside-idle-fanotify"]), 3), _f(o.get("fanotify_ratio"), 3)]
     return ("## Outside the traced tree\n\nopenclose, untraced, alone and while "
             "`fantrace run --summary-only -- sleep 1000` runs beside it (interleaved).\n\n"
             + _table(head + ["failures"], [row + [len(o.get("failures", []))]]))
