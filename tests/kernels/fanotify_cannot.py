@@ -41,10 +41,13 @@ REASONS = {
              "undecodable, not named; on an ext4, xfs or btrfs root they are named",
 }
 
-# (gtest pattern, reason key); several reasons: the first is the one that
-# fails first, the others are named in the docs' list.
+# (gtest pattern, reason key): the reason the case fails for first. A
+# pattern names only cases that failed there: the sudo shell case passed
+# once on bash and failed on zsh (which command a file goes to depends on
+# when fantrace reads the events), so both are left out.
 CASES = [
-    ("Attrib.*", "kinds"),
+    ("Attrib.ChmodChownAndTouch", "kinds"),
+    ("Attrib.FdFormsAndExtendedAttributes", "kinds"),
     ("Mknod.FifoSocketAndDevice", "kinds"),
     ("Mknod.MadeAfterBeingMissed", "ebpf"),
     ("BuiltinFilters.AllFilesReportsDirectories", "ebpf"),
